@@ -1,0 +1,82 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NetTricks.Analyzers.Model;
+
+internal enum LossKind
+{
+    None,
+    CrossEntropy,
+    NegativeLogLikelihood,
+    MeanSquared,
+    MeanAbsolute,
+    SmoothL1,
+    Huber,
+    BinaryCrossEntropy,
+    BinaryCrossEntropyWithLogits,
+    KLDivergence,
+}
+
+/// <summary>A call that computes a loss: <c>criterion.forward(output, target)</c>, <c>.call(...)</c>, or a functional loss.</summary>
+internal sealed record LossCall(LossKind Kind, IInvocationOperation Invocation, IOperation Input, IOperation Target, string DisplayName)
+{
+    public bool IsRegression => Kind is LossKind.MeanSquared or LossKind.MeanAbsolute or LossKind.SmoothL1 or LossKind.Huber;
+}
+
+internal sealed partial class TrainingCodeModel
+{
+    /// <summary>Recognises a loss call; null for anything else. Cheap to call on every invocation (name check first).</summary>
+    public LossCall? AsLossCall(IInvocationOperation invocation, Trace trace)
+    {
+        var method = invocation.TargetMethod;
+        LossKind kind;
+        string display;
+        if (TorchVocabulary.LossFunctions.TryGetValue(method.Name, out var functional))
+        {
+            if (!Symbols.IsTorchSharpType(method.ContainingType))
+                return null;
+            kind = functional;
+            display = method.Name;
+        }
+        else if (TorchVocabulary.IsForwardName(method.Name) && ReceiverOf(invocation) is { } receiver && Symbols.IsLossModule(receiver.Type))
+        {
+            var name = LossModuleName(receiver, trace);
+            if (name is null || !TorchVocabulary.LossModules.TryGetValue(name, out kind))
+                return null;
+            display = name;
+        }
+        else
+        {
+            return null;
+        }
+
+        var input = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+        var target = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 1)?.Value;
+        return input is null || target is null ? null : new LossCall(kind, invocation, input, target, display);
+    }
+
+    /// <summary>The TorchSharp loss type behind a criterion, through its static type or its creation.</summary>
+    private string? LossModuleName(IOperation receiver, Trace trace)
+    {
+        receiver = Unwrap(receiver);
+        if (receiver.Type is INamedTypeSymbol { IsAbstract: false } type && Symbols.IsTorchSharpType(type) && TorchVocabulary.LossModules.ContainsKey(type.Name))
+            return type.Name;
+        if (receiver is IInvocationOperation creation && Symbols.IsTorchSharpType(creation.TargetMethod.ContainingType))
+            return creation.TargetMethod.ReturnType.Name;
+        if (!trace.Enter(receiver.Syntax))
+            return null;
+        try
+        {
+            var definitions = Definitions(receiver, trace.CancellationToken);
+            if (IsOwnOrigin(receiver, definitions) || definitions.IsEmpty)
+                return null;
+            var names = definitions.Select(d => LossModuleName(d, trace)).Distinct().ToList();
+            return names.Count == 1 ? names[0] : null;
+        }
+        finally
+        {
+            trace.Exit(receiver.Syntax);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+
+namespace NetTricks.Analyzers.Model;
+
+/// <summary>
+/// The shared understanding of training code for one compilation: what a model's output is, which loss
+/// consumes it, which loops train which model. Every rule asks it questions; nothing is re-derived per rule.
+/// All facts are computed lazily, keyed by symbol or syntax node, memoised, and bounded in depth; when a fact
+/// cannot be established the answer is "unknown" and Warning rules stay silent.
+/// </summary>
+internal sealed partial class TrainingCodeModel
+{
+    // One model per compilation, shared by every NetTricks analyzer (the pattern roslyn-analyzers uses for
+    // its WellKnownTypeProvider). The table holds the compilation weakly, so nothing outlives it.
+    private static readonly ConditionalWeakTable<Compilation, TrainingCodeModel> Models = new();
+
+    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _semanticModels = new();
+    private readonly Lazy<CodeIndex> _index;
+
+    private TrainingCodeModel(Compilation compilation, TorchSymbols symbols)
+    {
+        Compilation = compilation;
+        Symbols = symbols;
+        _index = new Lazy<CodeIndex>(() => CodeIndex.Build(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public Compilation Compilation { get; }
+
+    public TorchSymbols Symbols { get; }
+
+    /// <summary>A syntax-only index of call sites by name, built once on first need (cross-method questions only).</summary>
+    internal CodeIndex Index => _index.Value;
+
+    /// <summary>Returns the model for a compilation that references TorchSharp, or null (then register nothing).</summary>
+    public static TrainingCodeModel? TryGet(Compilation compilation)
+    {
+        if (Models.TryGetValue(compilation, out var existing))
+            return existing;
+        var symbols = TorchSymbols.TryCreate(compilation);
+        if (symbols is null)
+            return null;
+        return Models.GetValue(compilation, c => new TrainingCodeModel(c, symbols));
+    }
+
+    /// <summary>Lets the model reuse the compiler's semantic model of the tree being analyzed.</summary>
+    public void Remember(SemanticModel? model)
+    {
+        if (model is not null)
+            _semanticModels.TryAdd(model.SyntaxTree, model);
+    }
+
+    /// <summary>
+    /// The semantic model of any tree of the compilation. Rules follow a model defined in one file into the
+    /// training loop in another, so they bind other trees' nodes. That is the one deliberate RS1030 here:
+    /// only the few method bodies a question reaches are bound, and the model is cached per tree.
+    /// </summary>
+    public SemanticModel GetSemanticModel(SyntaxTree tree) =>
+#pragma warning disable RS1030 // Cross-file facts (model in one file, loop in another) need other trees' semantic models; cached per tree, bound lazily.
+        _semanticModels.GetOrAdd(tree, t => Compilation.GetSemanticModel(t));
+#pragma warning restore RS1030
+
+    public IOperation? GetOperation(SyntaxNode node, CancellationToken cancellationToken) =>
+        Compilation.ContainsSyntaxTree(node.SyntaxTree) ? GetSemanticModel(node.SyntaxTree).GetOperation(node, cancellationToken) : null;
+}

@@ -1,0 +1,226 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NetTricks.Analyzers.Model;
+
+/// <summary>The training-relevant calls a loop iteration (or a method) makes.</summary>
+internal enum StepEventKind
+{
+    Backward,
+    OptimizerStep,
+    ZeroGrad,
+    Clip,
+    CheckedClip,
+    SchedulerStep,
+    ModelCall,
+    DisposeScope,
+}
+
+/// <summary>One such call; <see cref="ViaCall"/> when it happens in a helper the loop calls.</summary>
+internal sealed record StepEvent(StepEventKind Kind, IInvocationOperation Invocation, bool ViaCall);
+
+/// <summary>What one iteration of a loop does, directly and through the source methods it calls.</summary>
+internal sealed class LoopFacts
+{
+    public LoopFacts(ILoopOperation loop, ImmutableArray<StepEvent> events, bool hasConditionalBreak)
+    {
+        Loop = loop;
+        Events = events;
+        HasConditionalBreak = hasConditionalBreak;
+    }
+
+    public ILoopOperation Loop { get; }
+
+    public ImmutableArray<StepEvent> Events { get; }
+
+    /// <summary>A <c>break</c> under a condition: the usual shape of early stopping.</summary>
+    public bool HasConditionalBreak { get; }
+
+    /// <summary>A training loop: its iteration runs <c>backward()</c>.</summary>
+    public bool IsTraining => Has(StepEventKind.Backward);
+
+    public bool Has(StepEventKind kind) => Events.Any(e => e.Kind == kind);
+
+    public bool HasClipping => Has(StepEventKind.Clip) || Has(StepEventKind.CheckedClip);
+}
+
+internal sealed partial class TrainingCodeModel
+{
+    private const int MaxCallDepth = 3;
+    private readonly ConcurrentDictionary<SyntaxNode, LoopFacts> _loops = new();
+    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<StepEvent>> _methodEvents = new(SymbolEqualityComparer.Default);
+
+    [ThreadStatic]
+    private static HashSet<IMethodSymbol>? s_methodsInProgress;
+
+    /// <summary>Classifies a call as a training step event, or null.</summary>
+    public StepEventKind? Classify(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var receiver = ReceiverOf(invocation);
+        switch (method.Name)
+        {
+            case "backward" when Symbols.IsTorchSharpType(method.ContainingType):
+                return StepEventKind.Backward;
+            case "step" when Symbols.IsOptimizer(receiver?.Type):
+                return StepEventKind.OptimizerStep;
+            case "step" when Symbols.IsScheduler(receiver?.Type):
+                return StepEventKind.SchedulerStep;
+            case "zero_grad" when Symbols.IsOptimizer(receiver?.Type) || Symbols.IsModule(receiver?.Type):
+                return StepEventKind.ZeroGrad;
+            case "clip_grad_norm_" or "clip_grad_value_" when Symbols.IsTorchSharpType(method.ContainingType):
+                return StepEventKind.Clip;
+            case "ClipGradNorm" or "ClipGradValue" when Symbols.IsRuntimeType(method.ContainingType, Symbols.RuntimeCheckedClipping) || method.ContainingType.Name == "GradientClipper":
+                return StepEventKind.CheckedClip;
+            case "NewDisposeScope" when Symbols.IsTorchSharpType(method.ContainingType):
+                return StepEventKind.DisposeScope;
+            case "forward" or "call" when Symbols.IsModule(receiver?.Type) && !Symbols.IsLossModule(receiver?.Type):
+                return StepEventKind.ModelCall;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The facts of a loop, memoised by its syntax.</summary>
+    public LoopFacts FactsOf(ILoopOperation loop, CancellationToken cancellationToken) =>
+        _loops.GetOrAdd(loop.Syntax, _ =>
+        {
+            var events = ImmutableArray.CreateBuilder<StepEvent>();
+            CollectEvents(loop.Body, events, viaCall: false, cancellationToken);
+            var hasConditionalBreak = loop.Body.Descendants().OfType<IBranchOperation>().Any(b =>
+                b.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel) &&
+                IsUnderCondition(b, loop));
+            return new LoopFacts(loop, events.ToImmutable(), hasConditionalBreak);
+        });
+
+    private static bool IsUnderCondition(IOperation operation, IOperation stop)
+    {
+        for (var p = operation.Parent; p is not null && !ReferenceEquals(p, stop); p = p.Parent)
+        {
+            if (p is IConditionalOperation)
+                return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The events of a source method body, through the methods it calls (bounded), memoised.</summary>
+    public ImmutableArray<StepEvent> EventsOf(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        method = method.OriginalDefinition;
+        if (_methodEvents.TryGetValue(method, out var cached))
+            return cached;
+        var inProgress = s_methodsInProgress ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        if (inProgress.Count >= MaxCallDepth || !inProgress.Add(method))
+            return ImmutableArray<StepEvent>.Empty;
+        try
+        {
+            var events = ImmutableArray.CreateBuilder<StepEvent>();
+            if (GetBody(method, cancellationToken) is { } body)
+                CollectEvents(body, events, viaCall: true, cancellationToken);
+            var result = events.ToImmutable();
+            return inProgress.Count == 1 ? _methodEvents.GetOrAdd(method, result) : result;
+        }
+        finally
+        {
+            inProgress.Remove(method);
+        }
+    }
+
+    private void CollectEvents(IOperation root, ImmutableArray<StepEvent>.Builder events, bool viaCall, CancellationToken cancellationToken)
+    {
+        foreach (var invocation in root.DescendantsAndSelf().OfType<IInvocationOperation>())
+        {
+            var kind = Classify(invocation);
+            if (kind is not null)
+            {
+                events.Add(new StepEvent(kind.Value, invocation, viaCall));
+                continue;
+            }
+
+            var method = invocation.TargetMethod;
+            if (IsSourceMethod(method) && !Symbols.IsModule(method.ContainingType))
+            {
+                foreach (var e in EventsOf(method, cancellationToken))
+                    events.Add(e with { ViaCall = true });
+            }
+        }
+    }
+
+    /// <summary>
+    /// The loops that run an operation, innermost first, one chain per way of reaching it: the loops around it
+    /// in its method, then (up to three calls out) the loops around each call of that method. Loops inside a
+    /// module's <c>forward</c> (time-step unrolling) are never training loops, so they are skipped.
+    /// </summary>
+    public ImmutableArray<ImmutableArray<ILoopOperation>> LoopsRunning(IOperation operation, CancellationToken cancellationToken)
+    {
+        var chains = ImmutableArray.CreateBuilder<ImmutableArray<ILoopOperation>>();
+        Walk(operation, ImmutableArray<ILoopOperation>.Empty, 0);
+        return chains.ToImmutable();
+
+        void Walk(IOperation op, ImmutableArray<ILoopOperation> inner, int hops)
+        {
+            var loops = inner.ToBuilder();
+            IOperation? p;
+            for (p = op.Parent; p is not null; p = p.Parent)
+            {
+                if (p is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    if (loops.Count > 0)
+                        chains.Add(loops.ToImmutable());
+                    return; // delegates run when someone invokes them: not followed
+                }
+
+                if (p is ILoopOperation loop)
+                    loops.Add(loop);
+            }
+
+            var method = EnclosingMethod(op, cancellationToken);
+            var callers = method is null || hops >= MaxCallDepth || IsModuleForward(method)
+                ? ImmutableArray<IOperation>.Empty
+                : CallSites(method, cancellationToken);
+            if (callers.IsEmpty)
+            {
+                if (loops.Count > 0)
+                    chains.Add(loops.ToImmutable());
+                return;
+            }
+
+            foreach (var call in callers)
+                Walk(call, loops.ToImmutable(), hops + 1);
+        }
+    }
+
+    public IMethodSymbol? EnclosingMethod(IOperation operation, CancellationToken cancellationToken) =>
+        operation.SemanticModel?.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken) as IMethodSymbol;
+
+    /// <summary>A module's forward: loops there unroll time steps, they do not train.</summary>
+    public bool IsModuleForward(IMethodSymbol method) =>
+        method.Name == "forward" && Symbols.IsModule(method.ContainingType);
+
+    public bool IsInModuleForward(IOperation operation, CancellationToken cancellationToken) =>
+        EnclosingMethod(operation, cancellationToken) is { } method && IsModuleForward(method);
+
+    /// <summary>For each chain, the innermost loop whose iteration both runs backward and steps an optimizer.</summary>
+    public IEnumerable<LoopFacts> TrainingStepLoops(IOperation operation, CancellationToken cancellationToken)
+    {
+        foreach (var chain in LoopsRunning(operation, cancellationToken))
+        {
+            foreach (var loop in chain)
+            {
+                var facts = FactsOf(loop, cancellationToken);
+                if (facts.IsTraining && facts.Has(StepEventKind.OptimizerStep))
+                {
+                    yield return facts;
+                    break;
+                }
+            }
+        }
+    }
+}

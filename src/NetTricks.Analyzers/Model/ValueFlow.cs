@@ -1,0 +1,342 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NetTricks.Analyzers.Model;
+
+/// <summary>Bounds one question: how deep it may follow values, and what it has already visited (no cycles).</summary>
+internal sealed class Trace
+{
+    public const int MaxDepth = 12;
+    private readonly HashSet<SyntaxNode> _visited = new();
+
+    public Trace(CancellationToken cancellationToken) => CancellationToken = cancellationToken;
+
+    public CancellationToken CancellationToken { get; }
+
+    public int Depth { get; private set; }
+
+    /// <summary>Enters a node; false when it was visited already or the depth budget is spent.</summary>
+    public bool Enter(SyntaxNode node)
+    {
+        CancellationToken.ThrowIfCancellationRequested();
+        if (Depth >= MaxDepth || !_visited.Add(node))
+            return false;
+        Depth++;
+        return true;
+    }
+
+    public void Exit(SyntaxNode node)
+    {
+        Depth--;
+        _visited.Remove(node);
+    }
+}
+
+internal sealed partial class TrainingCodeModel
+{
+    private const int MaxCallSites = 16;
+    private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IOperation>> _memberDefinitions = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IOperation>> _callSites = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, IOperation?> _bodies = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Strips implicit and explicit conversions (and other value-preserving wrappers).</summary>
+    public static IOperation Unwrap(IOperation operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    continue;
+                case IArgumentOperation argument:
+                    operation = argument.Value;
+                    continue;
+                default:
+                    return operation;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The expressions a value may come from, one step back: the reaching assignments of a local, the
+    /// initializer and assignments of a field or auto-property, the arguments at every call site of a
+    /// parameter, the returned values of a source method, both arms of a conditional. Empty when unknown.
+    /// A value that is none of these (a call into a library, an object creation, a literal) is its own origin.
+    /// </summary>
+    public ImmutableArray<IOperation> Definitions(IOperation value, CancellationToken cancellationToken)
+    {
+        value = Unwrap(value);
+        switch (value)
+        {
+            case ILocalReferenceOperation local:
+                return ReachingDefinitions(local);
+            case IParameterReferenceOperation parameter:
+                return ParameterArguments(parameter.Parameter, cancellationToken);
+            case IFieldReferenceOperation field:
+                return MemberDefinitions(field.Field, cancellationToken);
+            case IPropertyReferenceOperation property when IsAutoProperty(property.Property):
+                return MemberDefinitions(property.Property, cancellationToken);
+            case IInvocationOperation invocation when IsSourceMethod(invocation.TargetMethod) && !Symbols.IsModule(invocation.TargetMethod.ContainingType):
+                return ReturnedValues(invocation.TargetMethod, cancellationToken);
+            case IConditionalOperation { WhenFalse: not null } conditional:
+                return ImmutableArray.Create(conditional.WhenTrue, conditional.WhenFalse);
+            case ICoalesceOperation coalesce:
+                return ImmutableArray.Create(coalesce.Value, coalesce.WhenNull);
+            default:
+                return ImmutableArray.Create(value);
+        }
+    }
+
+    public static bool IsOwnOrigin(IOperation value, ImmutableArray<IOperation> definitions) =>
+        definitions.Length == 1 && ReferenceEquals(definitions[0], value);
+
+    public bool IsSourceMethod(IMethodSymbol method) =>
+        !method.IsAbstract && !method.IsExtern && method.DeclaringSyntaxReferences.Length > 0 &&
+        method.DeclaringSyntaxReferences.All(r => Compilation.ContainsSyntaxTree(r.SyntaxTree));
+
+    private static bool IsAutoProperty(IPropertySymbol property) =>
+        property.DeclaringSyntaxReferences.Length > 0 &&
+        property.DeclaringSyntaxReferences.All(r => r.GetSyntax() is PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors } &&
+            accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null));
+
+    /// <summary>The body operation of a source method (block or expression body), memoised.</summary>
+    public IOperation? GetBody(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        method = method.PartialImplementationPart ?? method;
+        return _bodies.GetOrAdd(method.OriginalDefinition, m =>
+        {
+            foreach (var reference in m.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax(cancellationToken);
+                if (syntax is BaseMethodDeclarationSyntax { Body: null, ExpressionBody: null } or LocalFunctionStatementSyntax { Body: null, ExpressionBody: null })
+                    continue;
+                var operation = GetOperation(syntax, cancellationToken);
+                if (operation is not null)
+                    return operation;
+            }
+
+            return null;
+        });
+    }
+
+    public ImmutableArray<IOperation> ReturnedValues(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var body = GetBody(method, cancellationToken);
+        if (body is null)
+            return ImmutableArray<IOperation>.Empty;
+        var builder = ImmutableArray.CreateBuilder<IOperation>();
+        foreach (var ret in body.Descendants().OfType<IReturnOperation>())
+        {
+            if (ret.ReturnedValue is not null && ret.Kind == OperationKind.Return && !IsInsideNestedFunction(ret, body))
+                builder.Add(ret.ReturnedValue);
+        }
+
+        return builder.ToImmutable();
+    }
+
+    private static bool IsInsideNestedFunction(IOperation operation, IOperation root)
+    {
+        for (var p = operation.Parent; p is not null && !ReferenceEquals(p, root); p = p.Parent)
+        {
+            if (p is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Every invocation / object creation of a method in the compilation (bounded), memoised.</summary>
+    public ImmutableArray<IOperation> CallSites(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        method = method.OriginalDefinition;
+        return _callSites.GetOrAdd(method, m =>
+        {
+            var name = m.MethodKind == MethodKind.Constructor ? m.ContainingType.Name : m.Name;
+            var builder = ImmutableArray.CreateBuilder<IOperation>();
+            foreach (var node in Index.CallsNamed(name))
+            {
+                var operation = GetOperation(node, cancellationToken);
+                var target = operation switch
+                {
+                    IInvocationOperation invocation => invocation.TargetMethod,
+                    IObjectCreationOperation creation => creation.Constructor,
+                    _ => null,
+                };
+                if (target is not null && SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, m))
+                {
+                    builder.Add(operation!);
+                    if (builder.Count == MaxCallSites)
+                        break;
+                }
+            }
+
+            return builder.ToImmutable();
+        });
+    }
+
+    private ImmutableArray<IOperation> ParameterArguments(IParameterSymbol parameter, CancellationToken cancellationToken)
+    {
+        if (parameter.ContainingSymbol is not IMethodSymbol method || method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LambdaMethod)
+            return ImmutableArray<IOperation>.Empty;
+        var builder = ImmutableArray.CreateBuilder<IOperation>();
+        foreach (var call in CallSites(method, cancellationToken))
+        {
+            var arguments = call switch
+            {
+                IInvocationOperation invocation => invocation.Arguments,
+                IObjectCreationOperation creation => creation.Arguments,
+                _ => ImmutableArray<IArgumentOperation>.Empty,
+            };
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter is not null && argument.Parameter.Ordinal == parameter.Ordinal && argument.ArgumentKind == ArgumentKind.Explicit)
+                    builder.Add(argument.Value);
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+
+    /// <summary>Initializer and assignments of a field or auto-property, searched in its declaring type only.</summary>
+    private ImmutableArray<IOperation> MemberDefinitions(ISymbol member, CancellationToken cancellationToken)
+    {
+        member = member.OriginalDefinition;
+        return _memberDefinitions.GetOrAdd(member, m =>
+        {
+            var builder = ImmutableArray.CreateBuilder<IOperation>();
+            foreach (var reference in m.DeclaringSyntaxReferences)
+            {
+                var declaration = reference.GetSyntax(cancellationToken);
+                var initializer = declaration switch
+                {
+                    VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+                    PropertyDeclarationSyntax property => property.Initializer?.Value,
+                    _ => null,
+                };
+                if (initializer is not null && GetOperation(initializer, cancellationToken) is { } value)
+                    builder.Add(value);
+            }
+
+            foreach (var typeReference in m.ContainingType.DeclaringSyntaxReferences)
+            {
+                if (!Compilation.ContainsSyntaxTree(typeReference.SyntaxTree))
+                    continue;
+                foreach (var assignment in typeReference.GetSyntax(cancellationToken).DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                {
+                    if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || CodeIndex.SimpleName(assignment.Left) != m.Name)
+                        continue;
+                    if (GetOperation(assignment, cancellationToken) is ISimpleAssignmentOperation op && ReferencesMember(op.Target, m))
+                        builder.Add(op.Value);
+                }
+            }
+
+            return builder.ToImmutable();
+        });
+    }
+
+    private static bool ReferencesMember(IOperation target, ISymbol member) => target switch
+    {
+        IFieldReferenceOperation field => SymbolEqualityComparer.Default.Equals(field.Field.OriginalDefinition, member),
+        IPropertyReferenceOperation property => SymbolEqualityComparer.Default.Equals(property.Property.OriginalDefinition, member),
+        _ => false,
+    };
+
+    /// <summary>
+    /// The assignments of a local that may reach a reference. Straight-line code is followed exactly
+    /// (<c>x = fc1.forward(x); x = relu(x); return x;</c> reaches only <c>relu(x)</c>); an assignment under a
+    /// condition or loop also lets the earlier ones through. Empty when the local is written in ways we don't follow.
+    /// </summary>
+    private static ImmutableArray<IOperation> ReachingDefinitions(ILocalReferenceOperation reference)
+    {
+        var root = reference;
+        IOperation top = reference;
+        while (top.Parent is not null)
+            top = top.Parent;
+
+        var writes = new List<(SyntaxNode Syntax, IOperation? Value)>();
+        foreach (var operation in top.Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
+                    var initializer = declarator.GetVariableInitializer();
+                    if (initializer is not null)
+                        writes.Add((declarator.Syntax, initializer.Value));
+                    else if (declarator.Parent?.Parent is IForEachLoopOperation || IsPatternOrOut(declarator))
+                        writes.Add((declarator.Syntax, null));
+                    break;
+                case ISimpleAssignmentOperation assignment when assignment.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                    writes.Add((assignment.Syntax, assignment.Value));
+                    break;
+                case ICompoundAssignmentOperation compound when compound.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                    writes.Add((compound.Syntax, null));
+                    break;
+                case ILocalReferenceOperation other when other.IsDeclaration && SymbolEqualityComparer.Default.Equals(other.Local, reference.Local):
+                    writes.Add((other.Syntax, null)); // out var / deconstruction: not followed
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument
+                    when argument.Value is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                    writes.Add((argument.Syntax, null));
+                    break;
+            }
+        }
+
+        var position = root.Syntax.SpanStart;
+        var builder = ImmutableArray.CreateBuilder<IOperation>();
+        foreach (var write in writes.Where(w => w.Syntax.Span.End <= position && w.Syntax.SyntaxTree == root.Syntax.SyntaxTree).OrderByDescending(w => w.Syntax.SpanStart))
+        {
+            // A write inside the expression that reads the local (x = f(x)) is not a reaching one.
+            if (write.Syntax.Span.Contains(root.Syntax.Span))
+                continue;
+            if (write.Value is null)
+                return ImmutableArray<IOperation>.Empty;
+            builder.Add(write.Value);
+            if (AlwaysReaches(write.Syntax, root.Syntax))
+                break;
+        }
+
+        // When no write always reaches, definite assignment still guarantees one of the collected ones did.
+        if (builder.Count == 0 || IsInLoopAfterWrites(root.Syntax, writes))
+            return ImmutableArray<IOperation>.Empty;
+        return builder.ToImmutable();
+    }
+
+    private static bool IsPatternOrOut(IVariableDeclaratorOperation declarator) => declarator.Syntax is SingleVariableDesignationSyntax;
+
+    /// <summary>A write reaches a later read on every path when no branch or loop separates them.</summary>
+    private static bool AlwaysReaches(SyntaxNode write, SyntaxNode read)
+    {
+        for (var node = write.Parent; node is not null; node = node.Parent)
+        {
+            if (node.Span.Contains(read.Span))
+                return true;
+            if (node is IfStatementSyntax or ElseClauseSyntax or ConditionalExpressionSyntax or SwitchSectionSyntax or SwitchExpressionArmSyntax
+                or ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax or CatchClauseSyntax
+                or BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression or (int)SyntaxKind.LogicalOrExpression or (int)SyntaxKind.CoalesceExpression }
+                or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+                return false;
+        }
+
+        return false;
+    }
+
+    /// <summary>A read inside a loop can also see writes made later in the previous iteration.</summary>
+    private static bool IsInLoopAfterWrites(SyntaxNode read, List<(SyntaxNode Syntax, IOperation? Value)> writes)
+    {
+        foreach (var loop in read.Ancestors().Where(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax))
+        {
+            if (writes.Any(w => loop.Span.Contains(w.Syntax.Span) && w.Syntax.SpanStart > read.SpanStart))
+                return true;
+        }
+
+        return false;
+    }
+}

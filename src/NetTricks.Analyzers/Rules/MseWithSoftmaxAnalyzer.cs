@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using NetTricks.Analyzers.Model;
+
+namespace NetTricks.Analyzers.Rules;
+
+/// <summary>NT1002: MSE / L1 loss on softmax probabilities (or a sigmoid over one-hot classes).</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class MseWithSoftmaxAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NT1002);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        Registration.OnInvocations(context, Analyze);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    {
+        var trace = new Trace(context.CancellationToken);
+        if (model.AsLossCall(invocation, trace) is not { Kind: LossKind.MeanSquared or LossKind.MeanAbsolute } loss)
+            return;
+        var output = model.OutputOf(loss.Input, new Trace(context.CancellationToken));
+        var isClassProbabilities = output.Kind == ActivationKind.Softmax ||
+            (output.Kind == ActivationKind.Sigmoid && model.IsProducedBy(loss.Target, "one_hot", new Trace(context.CancellationToken)));
+        if (!isClassProbabilities)
+            return;
+
+        // The fix swaps the loss for cross_entropy and drops the softmax; a sigmoid head needs a human decision.
+        context.ReportDiagnostic(FixProperties.AtLossCall(Descriptors.NT1002, loss, output, fixable: output.Kind == ActivationKind.Softmax,
+            loss.DisplayName, OutputActivation.DisplayName(output.Kind)));
+    }
+}

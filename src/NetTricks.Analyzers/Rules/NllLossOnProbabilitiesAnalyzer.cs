@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using NetTricks.Analyzers.Model;
+
+namespace NetTricks.Analyzers.Rules;
+
+/// <summary>NT1004: NLLLoss on softmax probabilities instead of log-probabilities.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NllLossOnProbabilitiesAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NT1004);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        Registration.OnInvocations(context, Analyze);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    {
+        if (model.AsLossCall(invocation, new Trace(context.CancellationToken)) is not { Kind: LossKind.NegativeLogLikelihood } loss)
+            return;
+        var output = model.OutputOf(loss.Input, new Trace(context.CancellationToken));
+        if (output.Kind != ActivationKind.Softmax)
+            return;
+
+        // Renaming to log_softmax / LogSoftmax works for fluent, functional and Sequential sites, not for a typed field.
+        var fixable = output.Sites.All(s => s.Shape != SiteShape.ModuleCall);
+        context.ReportDiagnostic(FixProperties.AtLossCall(Descriptors.NT1004, loss, output, fixable));
+    }
+}

@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using NetTricks.Analyzers.Model;
+
+namespace NetTricks.Analyzers.Rules;
+
+/// <summary>NT1001: a regression loss on a bounded final activation whose range the targets provably leave.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ReluOnSignedOutputsAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NT1001);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        Registration.OnInvocations(context, Analyze);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    {
+        var trace = new Trace(context.CancellationToken);
+        if (model.AsLossCall(invocation, trace) is not { IsRegression: true } loss)
+            return;
+        var output = model.OutputOf(loss.Input, new Trace(context.CancellationToken));
+        if (OutputActivation.RangeOf(output.Kind) is not { } reachable)
+            return;
+
+        // A sigmoid over one-hot classes is a classification mistake (NT1002), not an unreachable range.
+        if (output.Kind == ActivationKind.Sigmoid && model.IsProducedBy(loss.Target, "one_hot", new Trace(context.CancellationToken)))
+            return;
+        if (model.RangeOf(loss.Target, new Trace(context.CancellationToken)) is not { } targets || reachable.Contains(targets))
+            return;
+
+        var outside = targets.Low < reachable.Low
+            ? (reachable.Low == 0 ? "negative" : $"below {reachable.Low}")
+            : $"above {reachable.High}";
+        context.ReportDiagnostic(FixProperties.AtLossCall(Descriptors.NT1001, loss, output, fixable: true,
+            OutputActivation.DisplayName(output.Kind), reachable.ToString(), outside));
+    }
+}

@@ -1,0 +1,74 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using NetTricks.Analyzers.Model;
+
+namespace NetTricks.CodeFixes;
+
+/// <summary>Edits of a final-activation site (removal, or renaming softmax to log_softmax), by its shape.</summary>
+internal static class ActivationSiteEdits
+{
+    /// <summary>Removes the activation: <c>x.softmax(1)</c> becomes <c>x</c>; a Sequential element is deleted.</summary>
+    public static bool TryRemove(DocumentEditor editor, SyntaxNode root, Location location, string shape)
+    {
+        var node = root.FindNode(location.SourceSpan, getInnermostNodeForTie: true);
+        switch (shape)
+        {
+            case nameof(SiteShape.FluentCall) when node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { Expression: MemberAccessExpressionSyntax member } invocation:
+                editor.ReplaceNode(invocation, (current, _) =>
+                    current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax m } ? FixHelpers.Parenthesize(m.Expression).WithTriviaFrom(current) : current);
+                return true;
+            case nameof(SiteShape.FunctionalCall) or nameof(SiteShape.ModuleCall) when node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } invocation && FirstArgument(invocation) is not null:
+                editor.ReplaceNode(invocation, (current, _) =>
+                    current is InvocationExpressionSyntax c && FirstArgument(c) is { } argument ? FixHelpers.Parenthesize(argument.Expression).WithTriviaFrom(current) : current);
+                return true;
+            case nameof(SiteShape.SequentialElement) when node.FirstAncestorOrSelf<ArgumentSyntax>() is { Parent: ArgumentListSyntax } argument:
+                editor.RemoveNode(argument, SyntaxRemoveOptions.KeepNoTrivia);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Turns a softmax into a log-softmax at the site; false when the site cannot be renamed safely.</summary>
+    public static bool TryUseLogSoftmax(DocumentEditor editor, SyntaxNode root, Location location, string shape)
+    {
+        var node = root.FindNode(location.SourceSpan, getInnermostNodeForTie: true);
+        SimpleNameSyntax? name = shape switch
+        {
+            nameof(SiteShape.FluentCall) or nameof(SiteShape.FunctionalCall) => NameOf(node.FirstAncestorOrSelf<InvocationExpressionSyntax>()),
+            nameof(SiteShape.SequentialElement) => node.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Select(NameOf).FirstOrDefault(n => n?.Identifier.ValueText == "Softmax"),
+            _ => null,
+        };
+        if (name is null)
+            return false;
+        var replacement = name.Identifier.ValueText switch
+        {
+            "softmax" => "log_softmax",
+            "Softmax" => "LogSoftmax",
+            _ => null,
+        };
+        if (replacement is null)
+            return false;
+        editor.ReplaceNode(name, (current, _) => ((SimpleNameSyntax)current).WithIdentifier(SyntaxFactory.Identifier(replacement).WithTriviaFrom(((SimpleNameSyntax)current).Identifier)));
+        return true;
+    }
+
+    private static SimpleNameSyntax? NameOf(InvocationExpressionSyntax? invocation) => invocation?.Expression switch
+    {
+        MemberAccessExpressionSyntax member => member.Name,
+        SimpleNameSyntax simple => simple,
+        MemberBindingExpressionSyntax binding => binding.Name,
+        _ => null,
+    };
+
+    /// <summary>The tensor argument of a functional or module call: positional first, or named input/x.</summary>
+    private static ArgumentSyntax? FirstArgument(InvocationExpressionSyntax invocation)
+    {
+        var arguments = invocation.ArgumentList.Arguments;
+        return arguments.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText is "input" or "x" or "self")
+            ?? (arguments.Count > 0 && arguments[0].NameColon is null ? arguments[0] : null);
+    }
+}

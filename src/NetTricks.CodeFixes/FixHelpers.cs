@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using NetTricks.Analyzers;
+
+namespace NetTricks.CodeFixes;
+
+/// <summary>Helpers every NetTricks fix shares.</summary>
+internal static class FixHelpers
+{
+    public static bool IsFixable(Diagnostic diagnostic) =>
+        diagnostic.Properties.TryGetValue(FixProperties.Fixable, out var value) && value == "true";
+
+    /// <summary>Registers one code action that edits the diagnostic's document.</summary>
+    public static void Register(CodeFixContext context, Diagnostic diagnostic, string title, System.Func<DocumentEditor, CancellationToken, Task<bool>> edit)
+    {
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                title,
+                async cancellationToken =>
+                {
+                    var editor = await DocumentEditor.CreateAsync(context.Document, cancellationToken).ConfigureAwait(false);
+                    return await edit(editor, cancellationToken).ConfigureAwait(false) ? editor.GetChangedDocument() : context.Document;
+                },
+                equivalenceKey: title),
+            diagnostic);
+    }
+
+    /// <summary>A node the analyzer pointed at with a "start:length" property.</summary>
+    public static SyntaxNode? NodeAt(SyntaxNode root, Diagnostic diagnostic, string key)
+    {
+        var span = FixProperties.ParseSpan(diagnostic.Properties, key);
+        return span is null || !root.FullSpan.Contains(span.Value) ? null : root.FindNode(span.Value, getInnermostNodeForTie: true);
+    }
+
+    /// <summary>
+    /// The name to write for a runtime type: its simple name with a <c>using</c> added, or <c>global::</c>-qualified
+    /// when another type of that name is in scope. Null when the project does not reference the runtime.
+    /// </summary>
+    public static TypeSyntax? RuntimeTypeName(DocumentEditor editor, string typeName, int position)
+    {
+        var model = editor.SemanticModel;
+        var runtimeType = model.Compilation.GetTypeByMetadataName("NetTricks." + typeName);
+        if (runtimeType is null)
+            return null;
+        var visible = model.LookupNamespacesAndTypes(position, name: typeName);
+        if (visible.Any(s => SymbolEqualityComparer.Default.Equals(s, runtimeType)))
+            return SyntaxFactory.IdentifierName(typeName);
+        if (visible.Length > 0)
+            return SyntaxFactory.ParseTypeName("global::NetTricks." + typeName);
+        AddUsing(editor, "NetTricks");
+        return SyntaxFactory.IdentifierName(typeName);
+    }
+
+    private static void AddUsing(DocumentEditor editor, string namespaceName)
+    {
+        if (editor.OriginalRoot is not CompilationUnitSyntax unit || unit.Usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name?.ToString() == namespaceName))
+            return;
+        editor.ReplaceNode(editor.OriginalRoot, (current, _) =>
+        {
+            var currentUnit = (CompilationUnitSyntax)current;
+            if (currentUnit.Usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name?.ToString() == namespaceName))
+                return currentUnit;
+            var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(namespaceName))
+                .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+                .WithAdditionalAnnotations(Formatter.Annotation);
+
+            // Keep plain usings in order: after the last one that sorts before the new namespace.
+            var usings = currentUnit.Usings;
+            var index = 0;
+            for (var i = 0; i < usings.Count; i++)
+            {
+                if (usings[i].Alias is null && usings[i].StaticKeyword.IsKind(SyntaxKind.None) && string.CompareOrdinal(usings[i].Name?.ToString(), namespaceName) < 0)
+                    index = i + 1;
+            }
+
+            return currentUnit.WithUsings(usings.Insert(index, directive));
+        });
+    }
+
+    /// <summary>A TorchSharp member access written fully qualified, reduced by the simplifier to what is in scope.</summary>
+    public static ExpressionSyntax Qualified(string text) =>
+        SyntaxFactory.ParseExpression(text).WithAdditionalAnnotations(Simplifier.Annotation);
+
+    /// <summary>Wraps an expression in parentheses the simplifier removes again where they are not needed.</summary>
+    public static ExpressionSyntax Parenthesize(ExpressionSyntax expression) =>
+        SyntaxFactory.ParenthesizedExpression(expression.WithoutTrivia()).WithTriviaFrom(expression).WithAdditionalAnnotations(Simplifier.Annotation);
+
+    public static ImmutableArray<string> SiteShapes(Diagnostic diagnostic) =>
+        diagnostic.Properties.TryGetValue(FixProperties.SiteShapes, out var shapes) && !string.IsNullOrEmpty(shapes)
+            ? shapes!.Split(',').ToImmutableArray()
+            : ImmutableArray<string>.Empty;
+}

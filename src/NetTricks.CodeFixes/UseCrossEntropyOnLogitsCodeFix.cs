@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetTricks.Analyzers;
+
+namespace NetTricks.CodeFixes;
+
+/// <summary>
+/// NT1002: train the classifier with cross-entropy on the logits: drop the softmax and compute
+/// <c>functional.cross_entropy(output, target)</c> (one-hot / probability targets are accepted as they are).
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseCrossEntropyOnLogitsCodeFix)), Shared]
+public sealed class UseCrossEntropyOnLogitsCodeFix : CodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.MseWithSoftmax);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (!FixHelpers.IsFixable(diagnostic) || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } loss)
+                continue;
+
+            // A reduction or other extra argument would land on cross_entropy's weight parameter: no fix.
+            if (loss.ArgumentList.Arguments.Count != 2 || loss.ArgumentList.Arguments[0].NameColon is not null || loss.ArgumentList.Arguments[1].NameColon is not null)
+                continue;
+            FixHelpers.Register(context, diagnostic, "Use cross-entropy on the logits", (editor, _) =>
+            {
+                var shapes = FixHelpers.SiteShapes(diagnostic);
+                if (shapes.Length != diagnostic.AdditionalLocations.Count)
+                    return Task.FromResult(false);
+                for (var i = 0; i < shapes.Length; i++)
+                {
+                    if (!ActivationSiteEdits.TryRemove(editor, root, diagnostic.AdditionalLocations[i], shapes[i]))
+                        return Task.FromResult(false);
+                }
+
+                editor.ReplaceNode(loss, (current, _) =>
+                {
+                    var arguments = ((InvocationExpressionSyntax)current).ArgumentList;
+                    return SyntaxFactory.InvocationExpression(FixHelpers.Qualified("TorchSharp.torch.nn.functional.cross_entropy"), arguments).WithTriviaFrom(current);
+                });
+                return Task.FromResult(true);
+            });
+        }
+    }
+}
