@@ -70,16 +70,17 @@ internal static class FixHelpers
             var currentUnit = (CompilationUnitSyntax)current;
             if (currentUnit.Usings.Any(u => u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name?.ToString() == namespaceName))
                 return currentUnit;
-            var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(namespaceName))
-                .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
-                .WithAdditionalAnnotations(Formatter.Annotation);
-
-            // Keep plain usings in order: after the last one that sorts before the new namespace.
             var usings = currentUnit.Usings;
+            var endOfLine = usings.Count > 0 ? usings[0].GetTrailingTrivia() : SyntaxFactory.TriviaList(SyntaxFactory.ElasticLineFeed);
+            var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(namespaceName)).WithTrailingTrivia(endOfLine);
+
+            // Keep plain usings in the usual order (System first, then ordinal): after the last one that sorts before.
+            static int Group(string? name) => name == "System" || name?.StartsWith("System.", System.StringComparison.Ordinal) == true ? 0 : 1;
+            static int Compare(string? a, string b) => Group(a) != Group(b) ? Group(a) - Group(b) : string.CompareOrdinal(a, b);
             var index = 0;
             for (var i = 0; i < usings.Count; i++)
             {
-                if (usings[i].Alias is null && usings[i].StaticKeyword.IsKind(SyntaxKind.None) && string.CompareOrdinal(usings[i].Name?.ToString(), namespaceName) < 0)
+                if (usings[i].Alias is null && usings[i].StaticKeyword.IsKind(SyntaxKind.None) && Compare(usings[i].Name?.ToString(), namespaceName) < 0)
                     index = i + 1;
             }
 

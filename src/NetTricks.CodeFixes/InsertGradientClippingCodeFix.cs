@@ -33,7 +33,7 @@ public sealed class InsertGradientClippingCodeFix : CodeFixProvider
                         FixHelpers.Qualified("TorchSharp.torch.nn.utils.clip_grad_norm_"),
                         SyntaxFactory.ParseArgumentList($"({model}.parameters(), max_norm: 1.0)")))
                     .WithLeadingTrivia(statement.GetLeadingTrivia())
-                    .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+                    .WithTrailingTrivia(statement.GetTrailingTrivia())
                     .WithAdditionalAnnotations(Formatter.Annotation);
                 editor.InsertAfter(statement, clip);
                 return Task.FromResult(true);

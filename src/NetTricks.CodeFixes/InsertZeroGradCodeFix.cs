@@ -31,7 +31,7 @@ public sealed class InsertZeroGradCodeFix : CodeFixProvider
             {
                 var zeroGrad = SyntaxFactory.ParseStatement($"{optimizer}.zero_grad();")
                     .WithLeadingTrivia(statement.GetLeadingTrivia())
-                    .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+                    .WithTrailingTrivia(statement.GetTrailingTrivia())
                     .WithAdditionalAnnotations(Formatter.Annotation);
                 editor.InsertBefore(statement, zeroGrad);
                 return Task.FromResult(true);

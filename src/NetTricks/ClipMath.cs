@@ -52,9 +52,8 @@ internal static class ClipMath
         {
             if (grad.numel() > 0)
             {
-                // max() propagates NaN, so a NaN anywhere makes the result NaN and is reported.
-                double value = grad.abs().max().ToDouble();
-                largest = double.IsNaN(value) || double.IsNaN(largest) ? double.NaN : System.Math.Max(largest, value);
+                // Both torch's max() and Math.Max propagate NaN, so a NaN anywhere is reported as NaN.
+                largest = System.Math.Max(largest, grad.abs().max().ToDouble());
             }
             grad.clamp_(-clipValue, clipValue);
         }

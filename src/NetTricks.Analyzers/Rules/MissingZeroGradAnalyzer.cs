@@ -41,7 +41,12 @@ public sealed class MissingZeroGradAnalyzer : DiagnosticAnalyzer
     {
         if (backward.Parent is not IExpressionStatementOperation { Parent: IBlockOperation })
             return null;
-        var steps = loop.Events.Where(e => e.Kind == StepEventKind.OptimizerStep).Select(e => TrainingCodeModel.ReceiverOf(e.Invocation)).ToList();
+        // The step must be written in the same method as backward(), or its optimizer may not be reachable there.
+        var method = backward.Syntax.FirstAncestorOrSelf<MemberDeclarationSyntax>();
+        var stepEvents = loop.Events.Where(e => e.Kind == StepEventKind.OptimizerStep).ToList();
+        if (stepEvents.Any(e => e.Invocation.Syntax.FirstAncestorOrSelf<MemberDeclarationSyntax>() != method))
+            return null;
+        var steps = stepEvents.Select(e => TrainingCodeModel.ReceiverOf(e.Invocation)).ToList();
         if (steps.Count == 0 || steps.Any(s => s is null))
             return null;
         var symbols = steps.Select(s => TrainingCodeModel.ReferencedSymbol(s!)).Distinct(SymbolEqualityComparer.Default).ToList();
