@@ -10,22 +10,57 @@ namespace NetTricks.CodeFixes;
 /// <summary>Edits of a final-activation site (removal, or renaming softmax to log_softmax), by its shape.</summary>
 internal static class ActivationSiteEdits
 {
+    /// <summary>True when every site of a diagnostic can be edited (removed, or renamed to log-softmax); checks only.</summary>
+    public static bool CanEditAll(SyntaxNode root, Diagnostic diagnostic, bool useLogSoftmax)
+    {
+        var shapes = FixHelpers.SiteShapes(diagnostic);
+        if (shapes.Length == 0 || shapes.Length != diagnostic.AdditionalLocations.Count)
+            return false;
+        for (var i = 0; i < shapes.Length; i++)
+        {
+            var location = diagnostic.AdditionalLocations[i];
+            if (location.SourceTree != root.SyntaxTree)
+                return false;
+            var ok = useLogSoftmax ? TryUseLogSoftmax(null, root, location, shapes[i]) : TryRemove(null, root, location, shapes[i]);
+            if (!ok)
+                return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Applies the edit to every site of a diagnostic.</summary>
+    public static bool EditAll(DocumentEditor editor, SyntaxNode root, Diagnostic diagnostic, bool useLogSoftmax)
+    {
+        var shapes = FixHelpers.SiteShapes(diagnostic);
+        for (var i = 0; i < shapes.Length; i++)
+        {
+            var ok = useLogSoftmax
+                ? TryUseLogSoftmax(editor, root, diagnostic.AdditionalLocations[i], shapes[i])
+                : TryRemove(editor, root, diagnostic.AdditionalLocations[i], shapes[i]);
+            if (!ok)
+                return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Removes the activation: <c>x.softmax(1)</c> becomes <c>x</c>; a Sequential element is deleted.</summary>
-    public static bool TryRemove(DocumentEditor editor, SyntaxNode root, Location location, string shape)
+    public static bool TryRemove(DocumentEditor? editor, SyntaxNode root, Location location, string shape)
     {
         var node = root.FindNode(location.SourceSpan, getInnermostNodeForTie: true);
         switch (shape)
         {
             case nameof(SiteShape.FluentCall) when node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { Expression: MemberAccessExpressionSyntax member } invocation:
-                editor.ReplaceNode(invocation, (current, _) =>
+                editor?.ReplaceNode(invocation, (current, _) =>
                     current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax m } ? FixHelpers.Parenthesize(m.Expression).WithTriviaFrom(current) : current);
                 return true;
             case nameof(SiteShape.FunctionalCall) or nameof(SiteShape.ModuleCall) when node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } invocation && FirstArgument(invocation) is not null:
-                editor.ReplaceNode(invocation, (current, _) =>
+                editor?.ReplaceNode(invocation, (current, _) =>
                     current is InvocationExpressionSyntax c && FirstArgument(c) is { } argument ? FixHelpers.Parenthesize(argument.Expression).WithTriviaFrom(current) : current);
                 return true;
             case nameof(SiteShape.SequentialElement) when node.FirstAncestorOrSelf<ArgumentSyntax>() is { Parent: ArgumentListSyntax } argument:
-                editor.RemoveNode(argument, SyntaxRemoveOptions.KeepNoTrivia);
+                editor?.RemoveNode(argument, SyntaxRemoveOptions.KeepNoTrivia);
                 return true;
             default:
                 return false;
@@ -33,7 +68,7 @@ internal static class ActivationSiteEdits
     }
 
     /// <summary>Turns a softmax into a log-softmax at the site; false when the site cannot be renamed safely.</summary>
-    public static bool TryUseLogSoftmax(DocumentEditor editor, SyntaxNode root, Location location, string shape)
+    public static bool TryUseLogSoftmax(DocumentEditor? editor, SyntaxNode root, Location location, string shape)
     {
         var node = root.FindNode(location.SourceSpan, getInnermostNodeForTie: true);
         SimpleNameSyntax? name = shape switch
@@ -52,7 +87,7 @@ internal static class ActivationSiteEdits
         };
         if (replacement is null)
             return false;
-        editor.ReplaceNode(name, (current, _) => ((SimpleNameSyntax)current).WithIdentifier(SyntaxFactory.Identifier(replacement).WithTriviaFrom(((SimpleNameSyntax)current).Identifier)));
+        editor?.ReplaceNode(name, (current, _) => ((SimpleNameSyntax)current).WithIdentifier(SyntaxFactory.Identifier(replacement).WithTriviaFrom(((SimpleNameSyntax)current).Identifier)));
         return true;
     }
 

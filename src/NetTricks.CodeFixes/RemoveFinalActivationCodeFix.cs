@@ -16,29 +16,15 @@ public sealed class RemoveFinalActivationCodeFix : CodeFixProvider
 
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!FixHelpers.IsFixable(diagnostic))
+            if (root is null || !FixHelpers.IsFixable(diagnostic) || !ActivationSiteEdits.CanEditAll(root, diagnostic, useLogSoftmax: false))
                 continue;
             var title = diagnostic.Id == DiagnosticIds.SoftmaxBeforeCrossEntropy ? "Remove the final softmax" : "Remove the final activation";
-            FixHelpers.Register(context, diagnostic, title, async (editor, cancellationToken) =>
-            {
-                var root = await context.Document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-                var shapes = FixHelpers.SiteShapes(diagnostic);
-                if (root is null || shapes.Length != diagnostic.AdditionalLocations.Count)
-                    return false;
-                for (var i = 0; i < shapes.Length; i++)
-                {
-                    if (!ActivationSiteEdits.TryRemove(editor, root, diagnostic.AdditionalLocations[i], shapes[i]))
-                        return false;
-                }
-
-                return true;
-            });
+            FixHelpers.Register(context, diagnostic, title, (editor, _) => Task.FromResult(ActivationSiteEdits.EditAll(editor, root, diagnostic, useLogSoftmax: false)));
         }
-
-        return Task.CompletedTask;
     }
 }

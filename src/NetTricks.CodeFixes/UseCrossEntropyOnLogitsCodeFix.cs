@@ -25,7 +25,7 @@ public sealed class UseCrossEntropyOnLogitsCodeFix : CodeFixProvider
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!FixHelpers.IsFixable(diagnostic) || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } loss)
+            if (root is null || !FixHelpers.IsFixable(diagnostic) || !ActivationSiteEdits.CanEditAll(root, diagnostic, useLogSoftmax: false) || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } loss)
                 continue;
 
             // A reduction or other extra argument would land on cross_entropy's weight parameter: no fix.
@@ -33,14 +33,8 @@ public sealed class UseCrossEntropyOnLogitsCodeFix : CodeFixProvider
                 continue;
             FixHelpers.Register(context, diagnostic, "Use cross-entropy on the logits", (editor, _) =>
             {
-                var shapes = FixHelpers.SiteShapes(diagnostic);
-                if (shapes.Length != diagnostic.AdditionalLocations.Count)
+                if (!ActivationSiteEdits.EditAll(editor, root, diagnostic, useLogSoftmax: false))
                     return Task.FromResult(false);
-                for (var i = 0; i < shapes.Length; i++)
-                {
-                    if (!ActivationSiteEdits.TryRemove(editor, root, diagnostic.AdditionalLocations[i], shapes[i]))
-                        return Task.FromResult(false);
-                }
 
                 editor.ReplaceNode(loss, (current, _) =>
                 {

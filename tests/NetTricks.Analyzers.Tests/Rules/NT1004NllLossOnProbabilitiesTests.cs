@@ -93,4 +93,17 @@ public class NT1004NllLossOnProbabilitiesTests
             static void Main() => {|NT1004:NLLLoss().forward(new Net().forward(randn(4, 10)), zeros(4, dtype: int64))|};
         }
         """);
+
+    [Fact]
+    public Task Fix_is_not_offered_for_a_Softmax_element_passed_as_a_variable() => F.NoFixAsync(Sources.Usings + """
+        static class Program
+        {
+            static void Main()
+            {
+                var probabilities = Softmax(1);
+                var model = Sequential(Linear(10, 3), probabilities);
+                var loss = {|NT1004:NLLLoss().forward(model.forward(randn(4, 10)), zeros(4, dtype: int64))|};
+            }
+        }
+        """);
 }
