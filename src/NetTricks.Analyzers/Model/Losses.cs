@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -24,8 +26,26 @@ internal sealed record LossCall(LossKind Kind, IInvocationOperation Invocation, 
     public bool IsRegression => Kind is LossKind.MeanSquared or LossKind.MeanAbsolute or LossKind.SmoothL1 or LossKind.Huber;
 }
 
+/// <summary>A loss call and the last operation of the model output it receives, computed once for every rule.</summary>
+internal sealed record LossFacts(LossCall Loss, OutputActivation Output);
+
 internal sealed partial class TrainingCodeModel
 {
+    private readonly ConcurrentDictionary<SyntaxNode, LossFacts?> _lossFacts = new();
+
+    /// <summary>The loss call at an invocation and what its input's last operation is; null when it is not a loss call. Memoised.</summary>
+    public LossFacts? LossFactsOf(IInvocationOperation invocation, CancellationToken cancellationToken)
+    {
+        // Cheap name test first: most invocations are not losses.
+        var name = invocation.TargetMethod.Name;
+        if (!TorchVocabulary.IsForwardName(name) && !TorchVocabulary.LossFunctions.ContainsKey(name))
+            return null;
+        return _lossFacts.GetOrAdd(invocation.Syntax, _ =>
+            AsLossCall(invocation, new Trace(cancellationToken)) is { } loss
+                ? new LossFacts(loss, OutputOf(loss.Input, new Trace(cancellationToken)))
+                : null);
+    }
+
     /// <summary>Recognises a loss call; null for anything else. Cheap to call on every invocation (name check first).</summary>
     public LossCall? AsLossCall(IInvocationOperation invocation, Trace trace)
     {

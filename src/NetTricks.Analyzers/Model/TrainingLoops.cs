@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -58,6 +59,25 @@ internal sealed partial class TrainingCodeModel
 
     [ThreadStatic]
     private static HashSet<IMethodSymbol>? s_methodsInProgress;
+
+    private StrongBox<ImmutableArray<IInvocationOperation>>? _optimizerSteps;
+
+    /// <summary>Every <c>optimizer.step()</c> call in the compilation, bound once on first need.</summary>
+    public ImmutableArray<IInvocationOperation> OptimizerSteps(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _optimizerSteps) is { } cached)
+            return cached.Value;
+        var builder = ImmutableArray.CreateBuilder<IInvocationOperation>();
+        foreach (var node in Index.CallsNamed("step"))
+        {
+            if (GetOperation(node, cancellationToken) is IInvocationOperation step && Classify(step) == StepEventKind.OptimizerStep)
+                builder.Add(step);
+        }
+
+        // Racing threads compute the same list; the first one published wins.
+        Interlocked.CompareExchange(ref _optimizerSteps, new StrongBox<ImmutableArray<IInvocationOperation>>(builder.ToImmutable()), null);
+        return _optimizerSteps!.Value;
+    }
 
     /// <summary>Classifies a call as a training step event, or null.</summary>
     public StepEventKind? Classify(IInvocationOperation invocation)

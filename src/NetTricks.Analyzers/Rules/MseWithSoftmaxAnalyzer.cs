@@ -21,10 +21,9 @@ public sealed class MseWithSoftmaxAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
-        var trace = new Trace(context.CancellationToken);
-        if (model.AsLossCall(invocation, trace) is not { Kind: LossKind.MeanSquared or LossKind.MeanAbsolute } loss)
+        if (model.LossFactsOf(invocation, context.CancellationToken) is not { Loss.Kind: LossKind.MeanSquared or LossKind.MeanAbsolute } facts)
             return;
-        var output = model.OutputOf(loss.Input, new Trace(context.CancellationToken));
+        var (loss, output) = facts;
         var isClassProbabilities = output.Kind == ActivationKind.Softmax ||
             (output.Kind == ActivationKind.Sigmoid && model.IsProducedBy(loss.Target, "one_hot", new Trace(context.CancellationToken)));
         if (!isClassProbabilities)

@@ -22,9 +22,9 @@ public sealed class NllLossOnProbabilitiesAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
-        if (model.AsLossCall(invocation, new Trace(context.CancellationToken)) is not { Kind: LossKind.NegativeLogLikelihood } loss)
+        if (model.LossFactsOf(invocation, context.CancellationToken) is not { Loss.Kind: LossKind.NegativeLogLikelihood } facts)
             return;
-        var output = model.OutputOf(loss.Input, new Trace(context.CancellationToken));
+        var (loss, output) = facts;
         if (output.Kind != ActivationKind.Softmax)
             return;
 

@@ -67,10 +67,8 @@ public sealed class NoRegularizationAnalyzer : DiagnosticAnalyzer
         };
         if (optimizer is null)
             return false;
-        foreach (var node in model.Index.CallsNamed("step"))
+        foreach (var step in model.OptimizerSteps(context.CancellationToken))
         {
-            if (model.GetOperation(node, context.CancellationToken) is not IInvocationOperation step || model.Classify(step) != StepEventKind.OptimizerStep)
-                continue;
             if (!SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(step)!), optimizer))
                 continue;
             if (model.LoopsRunning(step, context.CancellationToken).Any(chain => chain.Any(loop => model.FactsOf(loop, context.CancellationToken).HasConditionalBreak)))

@@ -21,10 +21,9 @@ public sealed class ReluOnSignedOutputsAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
-        var trace = new Trace(context.CancellationToken);
-        if (model.AsLossCall(invocation, trace) is not { IsRegression: true } loss)
+        if (model.LossFactsOf(invocation, context.CancellationToken) is not { Loss.IsRegression: true } facts)
             return;
-        var output = model.OutputOf(loss.Input, new Trace(context.CancellationToken));
+        var (loss, output) = facts;
         if (OutputActivation.RangeOf(output.Kind) is not { } reachable)
             return;
 

@@ -21,9 +21,9 @@ public sealed class SoftmaxBeforeCrossEntropyAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
-        if (model.AsLossCall(invocation, new Trace(context.CancellationToken)) is not { Kind: LossKind.CrossEntropy } loss)
+        if (model.LossFactsOf(invocation, context.CancellationToken) is not { Loss.Kind: LossKind.CrossEntropy } facts)
             return;
-        var output = model.OutputOf(loss.Input, new Trace(context.CancellationToken));
+        var (loss, output) = facts;
         if (output.Kind == ActivationKind.Softmax)
             context.ReportDiagnostic(FixProperties.AtLossCall(Descriptors.NT1003, loss, output, fixable: true));
     }
