@@ -133,7 +133,7 @@ internal sealed partial class TrainingCodeModel
             Any(layers, l => l.HasRecurrent),
             functionalRegularization ? true : Any(layers, l => l.HasDropout),
             Any(layers, l => l.HasNormalization),
-            layers.Sum(l => l.KnownParameters),
+            SaturatingSum(layers.Select(l => l.KnownParameters)),
             isKnown: true,
             layers.ToImmutable());
     }
@@ -214,7 +214,7 @@ internal sealed partial class TrainingCodeModel
 
         var infos = layers.Select(l => l.Info).ToList();
         return new ModuleInfo("Sequential", output, Any(infos, l => l.HasRecurrent), Any(infos, l => l.HasDropout),
-            Any(infos, l => l.HasNormalization), infos.Sum(l => l.KnownParameters), isKnown: true, infos.ToImmutableArray());
+            Any(infos, l => l.HasNormalization), SaturatingSum(infos.Select(l => l.KnownParameters)), isKnown: true, infos.ToImmutableArray());
     }
 
     /// <summary>A Sequential element is a module or a ("name", module) tuple.</summary>
@@ -233,11 +233,19 @@ internal sealed partial class TrainingCodeModel
         return syntax;
     }
 
+    private static long SaturatingSum(IEnumerable<long> values)
+    {
+        var total = 0L;
+        foreach (var value in values)
+            total = value > long.MaxValue - total ? long.MaxValue : total + value;
+        return total;
+    }
+
     private static double? NamedDouble(ImmutableArray<IArgumentOperation> arguments, string name)
     {
         foreach (var argument in arguments)
         {
-            if (argument.Parameter?.Name == name && argument.Value.ConstantValue is { HasValue: true, Value: { } value })
+            if (argument.Parameter?.Name == name && argument.Value.ConstantValue is { HasValue: true, Value: { } value } && value is IConvertible and not string and not char)
                 return Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
         }
 
@@ -267,6 +275,18 @@ internal sealed partial class TrainingCodeModel
     /// <summary>Trainable parameter count of a TorchSharp layer from literal constructor arguments (0 when not literal).</summary>
     private static long ParameterCount(string name, ImmutableArray<IArgumentOperation> arguments)
     {
+        try
+        {
+            return CountParameters(name, arguments);
+        }
+        catch (OverflowException)
+        {
+            return long.MaxValue / 4; // absurd literal sizes: "very large", without overflowing later sums
+        }
+    }
+
+    private static long CountParameters(string name, ImmutableArray<IArgumentOperation> arguments)
+    {
         long? a = Ordinal(arguments, 0), b = Ordinal(arguments, 1);
         switch (name)
         {
@@ -277,24 +297,27 @@ internal sealed partial class TrainingCodeModel
             case "Conv1d" or "Conv2d" or "Conv3d" or "ConvTranspose1d" or "ConvTranspose2d" or "ConvTranspose3d" when a is > 0 && b is > 0:
                 var dims = name[name.Length - 2] - '0';
                 var kernel = Ordinal(arguments, 2) ?? 1;
-                return checked(a.Value * b.Value * (long)Math.Pow(kernel, dims) + b.Value);
+                var window = 1L;
+                for (var d = 0; d < dims; d++)
+                    window = checked(window * kernel);
+                return checked(a.Value * b.Value * window + b.Value);
             case "Embedding" or "EmbeddingBag" when a is > 0 && b is > 0:
                 return checked(a.Value * b.Value);
             case "RNN" or "LSTM" or "GRU" when a is > 0 && b is > 0:
                 var gates = name == "LSTM" ? 4 : name == "GRU" ? 3 : 1;
-                var layers = Ordinal(arguments, 2) ?? 1;
+                var layers = Math.Min(Ordinal(arguments, 2) ?? 1, 1000);
                 var directions = NamedDouble(arguments, "bidirectional") is 1 ? 2 : 1;
                 long total = 0;
                 for (var layer = 0; layer < layers; layer++)
                 {
                     var input = layer == 0 ? a.Value : b.Value * directions;
-                    total += directions * gates * (input * b.Value + b.Value * b.Value + 2 * b.Value);
+                    total = checked(total + directions * gates * (input * b.Value + b.Value * b.Value + 2 * b.Value));
                 }
 
                 return total;
             case "RNNCell" or "LSTMCell" or "GRUCell" when a is > 0 && b is > 0:
                 var cellGates = name == "LSTMCell" ? 4 : name == "GRUCell" ? 3 : 1;
-                return cellGates * (a.Value * b.Value + b.Value * b.Value + 2 * b.Value);
+                return checked(cellGates * (a.Value * b.Value + b.Value * b.Value + 2 * b.Value));
             case "BatchNorm1d" or "BatchNorm2d" or "BatchNorm3d" when a is > 0:
                 return 2 * a.Value;
             default:
