@@ -63,6 +63,8 @@ void Print(string name, (double Compiler, double Analyzers, int Diagnostics) r) 
         var withAnalyzers = compilation.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
         var diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).Result;
+        if (r == 0 && Environment.GetEnvironmentVariable("NETTRICKS_BENCH_DETAIL") == "1")
+            Console.WriteLine($"  shared semantic models: {ReferenceEquals(withAnalyzers.Compilation.GetSemanticModel(trees[0]), withAnalyzers.Compilation.GetSemanticModel(trees[0]))}");
         var analyzerTime = analyzers.Sum(a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).Result.ExecutionTime.TotalMilliseconds);
         if (diagnostics.Any(d => d.Id == "AD0001"))
             throw new InvalidOperationException("analyzer exception: " + diagnostics.First(d => d.Id == "AD0001"));

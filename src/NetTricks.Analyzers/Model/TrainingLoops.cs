@@ -221,8 +221,8 @@ internal sealed partial class TrainingCodeModel
         operation.SemanticModel?.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken) as IMethodSymbol;
 
     /// <summary>A module's forward: loops there unroll time steps, they do not train.</summary>
-    public bool IsModuleForward(IMethodSymbol method) =>
-        method.Name == "forward" && Symbols.IsModule(method.ContainingType);
+    public bool IsModuleForward(IMethodSymbol? method) =>
+        method is { Name: "forward" } && Symbols.IsModule(method.ContainingType);
 
     public bool IsInModuleForward(IOperation operation, CancellationToken cancellationToken) =>
         EnclosingMethod(operation, cancellationToken) is { } method && IsModuleForward(method);

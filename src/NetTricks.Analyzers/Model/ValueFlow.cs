@@ -77,9 +77,16 @@ internal sealed partial class TrainingCodeModel
         switch (value)
         {
             case ILocalReferenceOperation local:
-                return ReachingDefinitions(local);
+                return ReachingDefinitions(local, local.Local, out _);
             case IParameterReferenceOperation parameter:
-                return ParameterArguments(parameter.Parameter, cancellationToken);
+                // Parameters are often reassigned (x = fc1.forward(x); ... return x;): writes in the body come first.
+                var written = ReachingDefinitions(parameter, parameter.Parameter, out var entryReaches);
+                if (!entryReaches)
+                    return written;
+                var arguments = IsModuleForward(parameter.Parameter.ContainingSymbol as IMethodSymbol)
+                    ? ImmutableArray<IOperation>.Empty // forward's input comes from every caller: unknown
+                    : ParameterArguments(parameter.Parameter, cancellationToken);
+                return written.IsEmpty ? arguments : arguments.IsEmpty ? ImmutableArray<IOperation>.Empty : written.AddRange(arguments);
             case IFieldReferenceOperation field:
                 return MemberDefinitions(field.Field, cancellationToken);
             case IPropertyReferenceOperation property when IsAutoProperty(property.Property):
@@ -254,8 +261,9 @@ internal sealed partial class TrainingCodeModel
     /// (<c>x = fc1.forward(x); x = relu(x); return x;</c> reaches only <c>relu(x)</c>); an assignment under a
     /// condition or loop also lets the earlier ones through. Empty when the local is written in ways we don't follow.
     /// </summary>
-    private static ImmutableArray<IOperation> ReachingDefinitions(ILocalReferenceOperation reference)
+    private static ImmutableArray<IOperation> ReachingDefinitions(IOperation reference, ISymbol variable, out bool entryReaches)
     {
+        entryReaches = false;
         var root = reference;
         IOperation top = reference;
         while (top.Parent is not null)
@@ -266,24 +274,24 @@ internal sealed partial class TrainingCodeModel
         {
             switch (operation)
             {
-                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, variable):
                     var initializer = declarator.GetVariableInitializer();
                     if (initializer is not null)
                         writes.Add((declarator.Syntax, initializer.Value));
                     else if (declarator.Parent?.Parent is IForEachLoopOperation || IsPatternOrOut(declarator))
                         writes.Add((declarator.Syntax, null));
                     break;
-                case ISimpleAssignmentOperation assignment when assignment.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                case ISimpleAssignmentOperation assignment when SymbolEqualityComparer.Default.Equals(ReferencedSymbol(assignment.Target), variable):
                     writes.Add((assignment.Syntax, assignment.Value));
                     break;
-                case ICompoundAssignmentOperation compound when compound.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                case ICompoundAssignmentOperation compound when SymbolEqualityComparer.Default.Equals(ReferencedSymbol(compound.Target), variable):
                     writes.Add((compound.Syntax, null));
                     break;
-                case ILocalReferenceOperation other when other.IsDeclaration && SymbolEqualityComparer.Default.Equals(other.Local, reference.Local):
+                case ILocalReferenceOperation other when other.IsDeclaration && SymbolEqualityComparer.Default.Equals(other.Local, variable):
                     writes.Add((other.Syntax, null)); // out var / deconstruction: not followed
                     break;
                 case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument
-                    when argument.Value is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                    when SymbolEqualityComparer.Default.Equals(ReferencedSymbol(argument.Value), variable):
                     writes.Add((argument.Syntax, null));
                     break;
             }
@@ -291,6 +299,7 @@ internal sealed partial class TrainingCodeModel
 
         var position = root.Syntax.SpanStart;
         var builder = ImmutableArray.CreateBuilder<IOperation>();
+        var reached = false;
         foreach (var write in writes.Where(w => w.Syntax.Span.End <= position && w.Syntax.SyntaxTree == root.Syntax.SyntaxTree).OrderByDescending(w => w.Syntax.SpanStart))
         {
             // A write inside the expression that reads the local (x = f(x)) is not a reaching one.
@@ -300,12 +309,17 @@ internal sealed partial class TrainingCodeModel
                 return ImmutableArray<IOperation>.Empty;
             builder.Add(write.Value);
             if (AlwaysReaches(write.Syntax, root.Syntax))
+            {
+                reached = true;
                 break;
+            }
         }
 
-        // When no write always reaches, definite assignment still guarantees one of the collected ones did.
-        if (builder.Count == 0 || IsInLoopAfterWrites(root.Syntax, writes))
+        if (IsInLoopAfterWrites(root.Syntax, writes))
             return ImmutableArray<IOperation>.Empty;
+
+        // A local is definitely assigned, so the collected writes cover it; a parameter may still hold its argument.
+        entryReaches = variable is IParameterSymbol && !reached;
         return builder.ToImmutable();
     }
 
