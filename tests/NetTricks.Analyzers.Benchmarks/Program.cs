@@ -30,8 +30,9 @@ var usingsBlock = string.Join("\n", files[0].Text.Split('\n').TakeWhile(l => l.S
 var joined = new[] { CSharpSyntaxTree.ParseText(usingsBlock + "\n" + string.Join("\n", files.Select(f => string.Join("\n", f.Text.Split('\n').SkipWhile(l => l.StartsWith("using", StringComparison.Ordinal) || l.Length == 0)))), parse, "All.cs") };
 
 Console.WriteLine($"NetTricks analyzer cost: {experiments} experiments, {files.Count} files, {lines:N0} lines, {analyzers.Length} analyzers, {repetitions} repetitions (median)");
-var splitResult = Measure(split);
-var joinedResult = Measure(joined);
+var only = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_ONLY");
+var splitResult = only == "joined" ? default : Measure(split);
+var joinedResult = only == "split" ? default : Measure(joined);
 Console.WriteLine($"{"layout",-28} {"compiler ms",12} {"analyzers ms",13} {"ratio",8} {"diagnostics",12}");
 Print("one file per class", splitResult);
 Print("everything in one file", joinedResult);
