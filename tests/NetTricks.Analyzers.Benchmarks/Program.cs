@@ -15,10 +15,12 @@ using NetTricks.Analyzers.Benchmarks;
 // the one deliberate RS1030). Usage: dotnet run -c Release --project tests/NetTricks.Analyzers.Benchmarks [experiments] [repetitions]
 var experiments = args.Length > 0 ? int.Parse(args[0]) : 200;
 var repetitions = args.Length > 1 ? int.Parse(args[1]) : 5;
-var analyzers = typeof(Descriptors).Assembly.GetTypes()
-    .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract)
-    .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-    .ToImmutableArray();
+var analyzers = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_NOOP") == "1"
+    ? ImmutableArray.Create<DiagnosticAnalyzer>(new NoOpAnalyzer())
+    : typeof(Descriptors).Assembly.GetTypes()
+        .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract)
+        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+        .ToImmutableArray();
 var references = Basic.Reference.Assemblies.Net80.References.All.Cast<MetadataReference>()
     .Append(MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location)).ToList();
 

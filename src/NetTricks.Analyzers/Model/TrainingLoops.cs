@@ -201,7 +201,9 @@ internal sealed partial class TrainingCodeModel
                     loops.Add(loop);
             }
 
-            var method = EnclosingMethod(op, cancellationToken);
+            // Loops around the operation in its own method answer the question; only a loop-free helper
+            // (TrainStep, Backpropagate) sends us to its callers.
+            var method = loops.Count > inner.Length ? null : EnclosingMethod(op, cancellationToken);
             var callers = method is null || hops >= MaxCallDepth || IsModuleForward(method)
                 ? ImmutableArray<IOperation>.Empty
                 : CallSites(method, cancellationToken);

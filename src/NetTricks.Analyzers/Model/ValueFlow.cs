@@ -212,6 +212,31 @@ internal sealed partial class TrainingCodeModel
         return builder.ToImmutable();
     }
 
+    private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableDictionary<string, ImmutableArray<SyntaxNode>>> _assignmentsByType = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Simple assignments in a type's declarations, by the name they assign: one syntax walk per type.</summary>
+    private ImmutableDictionary<string, ImmutableArray<SyntaxNode>> AssignmentsIn(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        _assignmentsByType.GetOrAdd(type.OriginalDefinition, t =>
+        {
+            var byName = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(System.StringComparer.Ordinal);
+            foreach (var reference in t.DeclaringSyntaxReferences)
+            {
+                if (!Compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                    continue;
+                foreach (var assignment in reference.GetSyntax(cancellationToken).DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                {
+                    if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && CodeIndex.SimpleName(assignment.Left) is { } name)
+                    {
+                        if (!byName.TryGetValue(name, out var list))
+                            byName[name] = list = ImmutableArray.CreateBuilder<SyntaxNode>();
+                        list.Add(assignment);
+                    }
+                }
+            }
+
+            return byName.ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutable(), System.StringComparer.Ordinal);
+        });
+
     /// <summary>Initializer and assignments of a field or auto-property, searched in its declaring type only.</summary>
     private ImmutableArray<IOperation> MemberDefinitions(ISymbol member, CancellationToken cancellationToken)
     {
@@ -232,17 +257,10 @@ internal sealed partial class TrainingCodeModel
                     builder.Add(value);
             }
 
-            foreach (var typeReference in m.ContainingType.DeclaringSyntaxReferences)
+            foreach (var assignment in AssignmentsIn(m.ContainingType, cancellationToken).TryGetValue(m.Name, out var candidates) ? candidates : ImmutableArray<SyntaxNode>.Empty)
             {
-                if (!Compilation.ContainsSyntaxTree(typeReference.SyntaxTree))
-                    continue;
-                foreach (var assignment in typeReference.GetSyntax(cancellationToken).DescendantNodes().OfType<AssignmentExpressionSyntax>())
-                {
-                    if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || CodeIndex.SimpleName(assignment.Left) != m.Name)
-                        continue;
-                    if (GetOperation(assignment, cancellationToken) is ISimpleAssignmentOperation op && ReferencesMember(op.Target, m))
-                        builder.Add(op.Value);
-                }
+                if (GetOperation(assignment, cancellationToken) is ISimpleAssignmentOperation op && ReferencesMember(op.Target, m))
+                    builder.Add(op.Value);
             }
 
             return builder.ToImmutable();
