@@ -1,9 +1,13 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace NetTricks.Analyzers;
 
 /// <summary>The descriptor catalogue. Titles and severities here are the source of the README rules table.</summary>
-public static class Descriptors
+public static partial class Descriptors
 {
     /// <summary>Rule pages live in the repository; an absolute URL so an IDE can open it.</summary>
     public const string HelpLinkBase = "https://github.com/nettricks/nettricks/blob/main/docs/rules/";
@@ -64,9 +68,23 @@ public static class Descriptors
         RuleCategories.Regularization, DiagnosticSeverity.Info,
         "Large models over-fit without regularization. Add weight decay, dropout, normalization layers or early stopping.");
 
-    public static System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All { get; } =
-        System.Collections.Immutable.ImmutableArray.Create(NT1001, NT1002, NT1003, NT1004, NT3001, NT3002, NT4001, NT4002, NT5001);
+    /// <summary>
+    /// Every descriptor of the catalogue, ordered by ID. Collected from the static fields of this (partial) class,
+    /// so a rule group declares its descriptors in its own file and nothing else needs to list them.
+    /// </summary>
+    public static ImmutableArray<DiagnosticDescriptor> All => Catalogue.Value;
 
-    private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
+    // A nested holder: its initializer runs only after every field of Descriptors (in any file) is set.
+    private static class Catalogue
+    {
+        public static readonly ImmutableArray<DiagnosticDescriptor> Value = typeof(Descriptors)
+            .GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .OrderBy(d => d.Id, StringComparer.Ordinal)
+            .ToImmutableArray();
+    }
+
+    internal static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLink(id));
 }

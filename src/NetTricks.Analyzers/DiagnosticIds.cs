@@ -1,7 +1,7 @@
 namespace NetTricks.Analyzers;
 
 /// <summary>Every NetTricks rule ID, in one place (fixed by the rule catalogue).</summary>
-public static class DiagnosticIds
+public static partial class DiagnosticIds
 {
     public const string ReluOnSignedOutputs = "NT1001";
     public const string MseWithSoftmax = "NT1002";
