@@ -11,7 +11,7 @@ namespace NetTricks.CodeFixes;
 internal static class ActivationSiteEdits
 {
     /// <summary>True when every site of a diagnostic can be edited (removed, or renamed to log-softmax); checks only.</summary>
-    public static bool CanEditAll(SyntaxNode root, Diagnostic diagnostic, bool useLogSoftmax)
+    public static bool CanEditAll(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, bool useLogSoftmax)
     {
         var shapes = FixHelpers.SiteShapes(diagnostic);
         if (shapes.Length == 0 || shapes.Length != diagnostic.AdditionalLocations.Count)
@@ -21,7 +21,7 @@ internal static class ActivationSiteEdits
             var location = diagnostic.AdditionalLocations[i];
             if (location.SourceTree != root.SyntaxTree)
                 return false;
-            var ok = useLogSoftmax ? TryUseLogSoftmax(null, root, location, shapes[i]) : TryRemove(null, root, location, shapes[i]);
+            var ok = useLogSoftmax ? TryUseLogSoftmax(null, root, location, shapes[i], model) : TryRemove(null, root, location, shapes[i]);
             if (!ok)
                 return false;
         }
@@ -68,7 +68,7 @@ internal static class ActivationSiteEdits
     }
 
     /// <summary>Turns a softmax into a log-softmax at the site; false when the site cannot be renamed safely.</summary>
-    public static bool TryUseLogSoftmax(DocumentEditor? editor, SyntaxNode root, Location location, string shape)
+    public static bool TryUseLogSoftmax(DocumentEditor? editor, SyntaxNode root, Location location, string shape, SemanticModel? model = null)
     {
         var node = root.FindNode(location.SourceSpan, getInnermostNodeForTie: true);
         SimpleNameSyntax? name = shape switch
@@ -86,6 +86,11 @@ internal static class ActivationSiteEdits
             _ => null,
         };
         if (replacement is null)
+            return false;
+
+        // torch.softmax has no torch.log_softmax twin in TorchSharp: rename only where the sibling exists.
+        if (model is not null && shape == nameof(SiteShape.FunctionalCall) &&
+            model.GetSymbolInfo(name).Symbol?.ContainingType is { } container && container.GetMembers(replacement).IsEmpty)
             return false;
         editor?.ReplaceNode(name, (current, _) => ((SimpleNameSyntax)current).WithIdentifier(SyntaxFactory.Identifier(replacement).WithTriviaFrom(((SimpleNameSyntax)current).Identifier)));
         return true;

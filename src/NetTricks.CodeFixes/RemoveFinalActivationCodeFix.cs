@@ -19,9 +19,10 @@ public sealed class RemoveFinalActivationCodeFix : CodeFixProvider
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root is null || !FixHelpers.IsFixable(diagnostic) || !ActivationSiteEdits.CanEditAll(root, diagnostic, useLogSoftmax: false))
+            if (root is null || !FixHelpers.IsFixable(diagnostic) || !ActivationSiteEdits.CanEditAll(root, semanticModel, diagnostic, useLogSoftmax: false))
                 continue;
             var title = diagnostic.Id == DiagnosticIds.SoftmaxBeforeCrossEntropy ? "Remove the final softmax" : "Remove the final activation";
             FixHelpers.Register(context, diagnostic, title, (editor, _) => Task.FromResult(ActivationSiteEdits.EditAll(editor, root, diagnostic, useLogSoftmax: false)));

@@ -23,9 +23,10 @@ public sealed class UseCrossEntropyOnLogitsCodeFix : CodeFixProvider
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root is null || !FixHelpers.IsFixable(diagnostic) || !ActivationSiteEdits.CanEditAll(root, diagnostic, useLogSoftmax: false) || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } loss)
+            if (root is null || !FixHelpers.IsFixable(diagnostic) || !ActivationSiteEdits.CanEditAll(root, semanticModel, diagnostic, useLogSoftmax: false) || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } loss)
                 continue;
 
             // A reduction or other extra argument would land on cross_entropy's weight parameter: no fix.

@@ -18,9 +18,10 @@ public sealed class UseLogSoftmaxCodeFix : CodeFixProvider
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root is null || !FixHelpers.IsFixable(diagnostic) || !ActivationSiteEdits.CanEditAll(root, diagnostic, useLogSoftmax: true))
+            if (root is null || !FixHelpers.IsFixable(diagnostic) || !ActivationSiteEdits.CanEditAll(root, semanticModel, diagnostic, useLogSoftmax: true))
                 continue;
             FixHelpers.Register(context, diagnostic, "Use LogSoftmax", (editor, _) => Task.FromResult(ActivationSiteEdits.EditAll(editor, root, diagnostic, useLogSoftmax: true)));
         }

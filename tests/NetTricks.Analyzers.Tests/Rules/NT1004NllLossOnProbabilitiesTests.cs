@@ -106,4 +106,16 @@ public class NT1004NllLossOnProbabilitiesTests
             }
         }
         """);
+
+    [Fact]
+    public Task Fix_is_not_offered_for_torch_softmax_which_has_no_log_softmax_twin() => F.NoFixAsync(Sources.Usings + """
+        static class Program
+        {
+            static void Main()
+            {
+                var logits = Linear(10, 3).forward(randn(4, 10));
+                var loss = {|NT1004:functional.nll_loss(torch.softmax(logits, 1), zeros(4, dtype: int64))|};
+            }
+        }
+        """);
 }
