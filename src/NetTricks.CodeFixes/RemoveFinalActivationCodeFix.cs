@@ -7,12 +7,12 @@ using NetTricks.Analyzers;
 
 namespace NetTricks.CodeFixes;
 
-/// <summary>NT1001 / NT1003: remove the model's final activation from the training path.</summary>
+/// <summary>NT1001 / NT1003 / NT1008: remove the model's final activation from the training path.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveFinalActivationCodeFix)), Shared]
 public sealed class RemoveFinalActivationCodeFix : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticIds.ReluOnSignedOutputs, DiagnosticIds.SoftmaxBeforeCrossEntropy);
+        ImmutableArray.Create(DiagnosticIds.ReluOnSignedOutputs, DiagnosticIds.SoftmaxBeforeCrossEntropy, DiagnosticIds.BoundedOutputUnknownTargetRange);
 
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 

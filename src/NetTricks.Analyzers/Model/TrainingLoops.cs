@@ -130,6 +130,43 @@ internal sealed partial class TrainingCodeModel
         return false;
     }
 
+    /// <summary>
+    /// The events of one iteration that are not inside a nested loop: what the loop itself does per iteration
+    /// (directly, or through helpers it calls outside its inner loops).
+    /// </summary>
+    public ImmutableArray<StepEvent> OwnIterationEvents(ILoopOperation loop, CancellationToken cancellationToken)
+    {
+        var events = ImmutableArray.CreateBuilder<StepEvent>();
+        foreach (var invocation in loop.Body.DescendantsAndSelf().OfType<IInvocationOperation>())
+        {
+            if (IsInNestedLoop(invocation, loop))
+                continue;
+            var kind = Classify(invocation);
+            if (kind is not null)
+            {
+                events.Add(new StepEvent(kind.Value, invocation, ViaCall: false));
+            }
+            else if (IsSourceMethod(invocation.TargetMethod) && !Symbols.IsModule(invocation.TargetMethod.ContainingType))
+            {
+                foreach (var e in EventsOf(invocation.TargetMethod, cancellationToken))
+                    events.Add(e with { ViaCall = true, Invocation = invocation });
+            }
+        }
+
+        return events.ToImmutable();
+    }
+
+    private static bool IsInNestedLoop(IOperation operation, ILoopOperation loop)
+    {
+        for (var p = operation.Parent; p is not null && !ReferenceEquals(p, loop); p = p.Parent)
+        {
+            if (p is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+                return true;
+        }
+
+        return false;
+    }
+
     /// <summary>The events of a source method body, through the methods it calls (bounded), memoised.</summary>
     public ImmutableArray<StepEvent> EventsOf(IMethodSymbol method, CancellationToken cancellationToken)
     {

@@ -9,6 +9,36 @@ namespace NetTricks.Analyzers.Rules;
 /// <summary>The one way NetTricks analyzers register: nothing at all unless the compilation references TorchSharp.</summary>
 internal static class Registration
 {
+    /// <summary>Registers a handler for operations of the given kinds (loops, assignments, ...).</summary>
+    public static void OnOperations(AnalysisContext context, Action<OperationAnalysisContext, TrainingCodeModel> handler, params OperationKind[] kinds)
+    {
+        context.RegisterCompilationStartAction(start =>
+        {
+            var model = TrainingCodeModel.TryGet(start.Compilation);
+            if (model is null)
+                return;
+            start.RegisterOperationAction(
+                operationContext =>
+                {
+                    model.Remember(operationContext.Operation.SemanticModel);
+                    handler(operationContext, model);
+                },
+                kinds);
+        });
+    }
+
+    /// <summary>Registers a handler for named types (module classes) in TorchSharp compilations.</summary>
+    public static void OnNamedTypes(AnalysisContext context, Action<SymbolAnalysisContext, TrainingCodeModel> handler)
+    {
+        context.RegisterCompilationStartAction(start =>
+        {
+            var model = TrainingCodeModel.TryGet(start.Compilation);
+            if (model is null)
+                return;
+            start.RegisterSymbolAction(symbolContext => handler(symbolContext, model), SymbolKind.NamedType);
+        });
+    }
+
     public static void OnInvocations(AnalysisContext context, Action<OperationAnalysisContext, TrainingCodeModel, IInvocationOperation> handler)
     {
         context.RegisterCompilationStartAction(start =>

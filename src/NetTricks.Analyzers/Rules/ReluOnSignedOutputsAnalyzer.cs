@@ -6,11 +6,14 @@ using NetTricks.Analyzers.Model;
 
 namespace NetTricks.Analyzers.Rules;
 
-/// <summary>NT1001: a regression loss on a bounded final activation whose range the targets provably leave.</summary>
+/// <summary>
+/// NT1001: a regression loss on a bounded final activation whose range the targets provably leave;
+/// NT1008: the same, when nothing shows the targets' range (one analysis, two certainties).
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ReluOnSignedOutputsAnalyzer : DiagnosticAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NT1001);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NT1001, Descriptors.NT1008);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -30,7 +33,14 @@ public sealed class ReluOnSignedOutputsAnalyzer : DiagnosticAnalyzer
         // A sigmoid over one-hot classes is a classification mistake (NT1002), not an unreachable range.
         if (output.Kind == ActivationKind.Sigmoid && model.IsProducedBy(loss.Target, "one_hot", new Trace(context.CancellationToken)))
             return;
-        if (model.RangeOf(loss.Target, new Trace(context.CancellationToken)) is not { } targets || reachable.Contains(targets))
+        if (model.RangeOf(loss.Target, new Trace(context.CancellationToken)) is not { } targets)
+        {
+            context.ReportDiagnostic(FixProperties.AtLossCall(Descriptors.NT1008, loss, output, fixable: true,
+                OutputActivation.DisplayName(output.Kind), reachable.ToString()));
+            return;
+        }
+
+        if (reachable.Contains(targets))
             return;
 
         var outside = targets.Low < reachable.Low

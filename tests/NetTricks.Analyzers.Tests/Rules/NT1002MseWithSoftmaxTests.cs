@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
 using NetTricks.Analyzers.Tests.Infrastructure;
 using Xunit;
-using F = NetTricks.Analyzers.Tests.Infrastructure.Verify<NetTricks.Analyzers.Rules.MseWithSoftmaxAnalyzer, NetTricks.CodeFixes.UseCrossEntropyOnLogitsCodeFix>;
+using F = NetTricks.Analyzers.Tests.Infrastructure.Verify<NetTricks.Analyzers.Rules.MseWithSoftmaxAnalyzer, NetTricks.CodeFixes.UseLossOnLogitsCodeFix>;
 using V = NetTricks.Analyzers.Tests.Infrastructure.Verify<NetTricks.Analyzers.Rules.MseWithSoftmaxAnalyzer>;
 
 namespace NetTricks.Analyzers.Tests.Rules;

@@ -12,11 +12,12 @@ namespace NetTricks.CodeFixes;
 /// <summary>
 /// NT1002: train the classifier with cross-entropy on the logits: drop the softmax and compute
 /// <c>functional.cross_entropy(output, target)</c> (one-hot / probability targets are accepted as they are).
+/// NT1005: drop the sigmoid and compute <c>functional.binary_cross_entropy_with_logits(output, target)</c>.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseCrossEntropyOnLogitsCodeFix)), Shared]
-public sealed class UseCrossEntropyOnLogitsCodeFix : CodeFixProvider
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseLossOnLogitsCodeFix)), Shared]
+public sealed class UseLossOnLogitsCodeFix : CodeFixProvider
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.MseWithSoftmax);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.MseWithSoftmax, DiagnosticIds.SigmoidBeforeBce);
 
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
@@ -32,7 +33,10 @@ public sealed class UseCrossEntropyOnLogitsCodeFix : CodeFixProvider
             // A reduction or other extra argument would land on cross_entropy's weight parameter: no fix.
             if (loss.ArgumentList.Arguments.Count != 2 || loss.ArgumentList.Arguments[0].NameColon is not null || loss.ArgumentList.Arguments[1].NameColon is not null)
                 continue;
-            FixHelpers.Register(context, diagnostic, "Use cross-entropy on the logits", (editor, _) =>
+            var (title, function) = diagnostic.Id == DiagnosticIds.SigmoidBeforeBce
+                ? ("Use BCE with logits", "TorchSharp.torch.nn.functional.binary_cross_entropy_with_logits")
+                : ("Use cross-entropy on the logits", "TorchSharp.torch.nn.functional.cross_entropy");
+            FixHelpers.Register(context, diagnostic, title, (editor, _) =>
             {
                 if (!ActivationSiteEdits.EditAll(editor, root, diagnostic, useLogSoftmax: false))
                     return Task.FromResult(false);
@@ -40,7 +44,7 @@ public sealed class UseCrossEntropyOnLogitsCodeFix : CodeFixProvider
                 editor.ReplaceNode(loss, (current, _) =>
                 {
                     var arguments = ((InvocationExpressionSyntax)current).ArgumentList;
-                    return SyntaxFactory.InvocationExpression(FixHelpers.Qualified("TorchSharp.torch.nn.functional.cross_entropy"), arguments).WithTriviaFrom(current);
+                    return SyntaxFactory.InvocationExpression(FixHelpers.Qualified(function), arguments).WithTriviaFrom(current);
                 });
                 return Task.FromResult(true);
             });

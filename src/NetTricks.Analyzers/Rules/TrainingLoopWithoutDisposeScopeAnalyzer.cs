@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using NetTricks.Analyzers.Model;
+
+namespace NetTricks.Analyzers.Rules;
+
+/// <summary>
+/// NT8001: a loop whose iteration runs backward() or a model (directly or through helpers, outside its inner
+/// loops) without a dispose scope per iteration, or whose scope opens only after the forward pass.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TrainingLoopWithoutDisposeScopeAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NT8001);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        Registration.OnOperations(context, Analyze, OperationKind.Loop);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model)
+    {
+        var loop = (ILoopOperation)context.Operation;
+        if (model.IsInModuleForward(loop, context.CancellationToken))
+            return;
+        var events = model.OwnIterationEvents(loop, context.CancellationToken);
+        var work = events.Where(e => e.Kind is StepEventKind.Backward or StepEventKind.ModelCall).ToList();
+        if (work.Count == 0)
+            return;
+
+        // A scope (or DisposeEverything) per iteration, opened before the first forward/backward of the iteration.
+        var firstWork = work.Min(e => e.Invocation.Syntax.SpanStart);
+        if (events.Any(e => e.Kind == StepEventKind.DisposeScope && (e.ViaCall || e.Invocation.Syntax.SpanStart <= firstWork)))
+            return;
+        if (HasDisposeEverything(loop) || DisposesTemporariesWithUsing(model, loop))
+            return;
+
+        var what = work.Any(e => e.Kind == StepEventKind.Backward) ? "forward and backward passes" : "model forward passes";
+        var properties = ImmutableDictionary<string, string?>.Empty;
+        if (loop.Body is IBlockOperation && !WritesTensorsDeclaredOutside(model, loop))
+            properties = properties.Add(FixProperties.Fixable, "true");
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT8001, loop.Syntax.GetFirstToken().GetLocation(), properties, what));
+    }
+
+    private static bool HasDisposeEverything(ILoopOperation loop) =>
+        loop.Body.Descendants().OfType<IInvocationOperation>().Any(i => i.TargetMethod.Name is "DisposeEverything" or "DisposeEverythingBut");
+
+    /// <summary><c>using var output = model.forward(x)</c>: temporaries disposed by hand.</summary>
+    private static bool DisposesTemporariesWithUsing(TrainingCodeModel model, ILoopOperation loop) =>
+        loop.Body.Descendants().Any(op => op is IUsingDeclarationOperation or IUsingOperation &&
+            op.Descendants().OfType<IVariableDeclaratorOperation>().Any(d => model.Symbols.IsTensor(d.Symbol.Type)));
+
+    /// <summary>Tensors assigned to variables that outlive the iteration would escape a new scope: no fix then.</summary>
+    private static bool WritesTensorsDeclaredOutside(TrainingCodeModel model, ILoopOperation loop) =>
+        loop.Body.Descendants().OfType<IAssignmentOperation>().Any(a =>
+            model.Symbols.IsTensor(a.Target.Type) &&
+            !(TrainingCodeModel.ReferencedSymbol(a.Target) is ILocalSymbol local &&
+              local.DeclaringSyntaxReferences.Any(r => loop.Body.Syntax.Span.Contains(r.Span))));
+}

@@ -1,0 +1,88 @@
+using System.Threading.Tasks;
+using NetTricks.Analyzers.Tests.Infrastructure;
+using Xunit;
+using F = NetTricks.Analyzers.Tests.Infrastructure.Verify<NetTricks.Analyzers.Rules.LossTensorAccumulatedAnalyzer, NetTricks.CodeFixes.DetachAccumulatedLossCodeFix>;
+using V = NetTricks.Analyzers.Tests.Infrastructure.Verify<NetTricks.Analyzers.Rules.LossTensorAccumulatedAnalyzer>;
+
+namespace NetTricks.Analyzers.Tests.Rules;
+
+public class NT8002LossTensorAccumulatedTests
+{
+    [Fact]
+    public Task Loss_summed_or_stored_across_iterations_fires() => V.AnalyzerAsync(Sources.Usings + """
+        static class Program
+        {
+            static void Main()
+            {
+                var model = Sequential(Linear(4, 1));
+                var criterion = MSELoss();
+                Tensor total = zeros(1);
+                var history = new List<Tensor>();
+                for (var epoch = 0; epoch < 10; epoch++)
+                {
+                    var loss = criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
+                    loss.backward();
+                    total += {|NT8002:loss|};
+                    history.Add({|NT8002:loss|});
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Item_detach_per_iteration_sums_and_backpropagated_sums_do_not_fire() => V.AnalyzerAsync(Sources.Usings + """
+        static class Program
+        {
+            static void Main()
+            {
+                var model = Sequential(Linear(4, 1));
+                var criterion = MSELoss();
+                var sum = 0.0;
+                Tensor detached = zeros(1);
+                for (var epoch = 0; epoch < 10; epoch++)
+                {
+                    var loss = criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
+                    sum += loss.item<float>();
+                    detached += loss.detach();
+
+                    // seq2seq: per-timestep losses of one step, backpropagated once
+                    Tensor stepLoss = zeros(1);
+                    for (var t = 0; t < 5; t++)
+                        stepLoss += criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
+                    stepLoss.backward();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_accumulates_a_detached_copy() => F.FixAsync(Sources.Usings + """
+        static class Program
+        {
+            static void Main()
+            {
+                var model = Sequential(Linear(4, 1));
+                Tensor total = zeros(1);
+                for (var epoch = 0; epoch < 10; epoch++)
+                {
+                    var loss = functional.mse_loss(model.forward(randn(8, 4)), randn(8, 1));
+                    total += {|NT8002:loss|};
+                }
+            }
+        }
+        """, Sources.Usings + """
+        static class Program
+        {
+            static void Main()
+            {
+                var model = Sequential(Linear(4, 1));
+                Tensor total = zeros(1);
+                for (var epoch = 0; epoch < 10; epoch++)
+                {
+                    var loss = functional.mse_loss(model.forward(randn(8, 4)), randn(8, 1));
+                    total += loss.detach();
+                }
+            }
+        }
+        """);
+}
