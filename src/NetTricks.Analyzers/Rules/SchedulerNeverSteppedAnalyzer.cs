@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using NetTricks.Analyzers.Model;
+
+namespace NetTricks.Analyzers.Rules;
+
+/// <summary>
+/// NT3008: a learning-rate scheduler created for an optimizer that is stepped, held in a local or field whose every
+/// use is visible and none of them calls step() (nor lets it flow elsewhere: argument, return, another variable).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SchedulerNeverSteppedAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NT3008);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        Registration.OnInvocations(context, Analyze);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation creation)
+    {
+        if (!model.Symbols.IsScheduler(creation.Type) || !model.Symbols.IsTorchSharpType(creation.TargetMethod.ContainingType))
+            return;
+        var scheduler = creation.Parent switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+            ISimpleAssignmentOperation assignment => TrainingCodeModel.ReferencedSymbol(assignment.Target),
+            _ => null,
+        };
+        if (scheduler is not (ILocalSymbol or IFieldSymbol { DeclaredAccessibility: Accessibility.Private }))
+            return;
+
+        // Created for an optimizer that some training loop steps.
+        var optimizer = creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value is { } o ? TrainingCodeModel.ReferencedSymbol(o) : null;
+        if (optimizer is null || !model.OptimizerSteps(context.CancellationToken).Any(s =>
+                SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(s)!), optimizer)))
+            return;
+
+        foreach (var use in Uses(model, scheduler, creation, context))
+        {
+            if (ReferenceEquals(use.Parent, creation.Parent) && use.Parent is ISimpleAssignmentOperation)
+                continue; // the assignment that stores it
+            if (use.Parent is IInvocationOperation { TargetMethod.Name: "get_last_lr" or "ToString" })
+                continue;
+            if (use.Parent is IPropertyReferenceOperation)
+                continue; // reading a property (LearningRate, ...)
+            return; // stepped, passed, returned or copied: not provably unstepped
+        }
+
+        // Fix: step at the end of each epoch, i.e. of the outermost loop of this method that steps the optimizer.
+        // ReduceLROnPlateau needs the validation metric, which only the user can name: no fix there.
+        var properties = ImmutableDictionary<string, string?>.Empty;
+        var epochLoop = creation.Ancestors().Last().Descendants().OfType<ILoopOperation>()
+            .Where(l => l.Syntax.SpanStart > creation.Syntax.SpanStart && l.Body is IBlockOperation &&
+                model.FactsOf(l, context.CancellationToken).Events.Any(e => e.Kind == StepEventKind.OptimizerStep &&
+                    SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(e.Invocation)!), optimizer)))
+            .OrderBy(l => l.Syntax.SpanStart)
+            .FirstOrDefault();
+        if (scheduler is ILocalSymbol && epochLoop is not null && creation.TargetMethod.Name != "ReduceLROnPlateau")
+            properties = properties.Add(FixProperties.Fixable, "true").Add(FixProperties.LoopStart, epochLoop.Syntax.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT3008, creation.Syntax.GetLocation(), properties, scheduler.Name));
+    }
+
+    /// <summary>Every reference to the local (its method) or private field (its declaring type).</summary>
+    private static ImmutableArray<IOperation> Uses(TrainingCodeModel model, ISymbol scheduler, IOperation creation, OperationAnalysisContext context)
+    {
+        var roots = scheduler is ILocalSymbol
+            ? ImmutableArray.Create(creation.Ancestors().Last())
+            : scheduler.ContainingType.DeclaringSyntaxReferences
+                .SelectMany(r => r.GetSyntax(context.CancellationToken).DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax>())
+                .Where(n => n.Identifier.ValueText == scheduler.Name)
+                .Select(n => model.GetOperation(n, context.CancellationToken))
+                .Where(op => op is not null)
+                .Select(op => op!)
+                .ToImmutableArray();
+        return roots.SelectMany(r => r.DescendantsAndSelf())
+            .Where(op => SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(op), scheduler) && op is not IVariableDeclaratorOperation)
+            .GroupBy(op => op.Syntax.SpanStart)
+            .Select(g => g.First())
+            .ToImmutableArray();
+    }
+}
