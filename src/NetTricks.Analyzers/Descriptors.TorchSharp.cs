@@ -26,5 +26,5 @@ public static partial class Descriptors
         DiagnosticIds.NoGradNotScoped, "no_grad not scoped",
         "{0} switches gradients off for the rest of the thread because its result is discarded; wrap it in using",
         RuleCategories.TorchSharp, DiagnosticSeverity.Warning,
-        "torch.no_grad() returns a guard that restores gradient mode when disposed. Discarding it leaves gradients off: later training silently stops learning.");
+        "torch.no_grad() returns a guard that restores gradient mode when disposed. Discarding it leaves gradients off for the thread: later backward() calls fail, or, where that error is caught, nothing learns.");
 }

@@ -42,7 +42,7 @@ public sealed class StepSchedulerCodeFix : CodeFixProvider
                 continue;
             FixHelpers.Register(context, diagnostic, "Step the scheduler at the end of each epoch", (editor, _) =>
             {
-                var step = SyntaxFactory.ParseStatement($"{scheduler.Identifier.ValueText}.step();").WithAdditionalAnnotations(Formatter.Annotation);
+                var step = SyntaxFactory.ParseStatement($"{scheduler.Identifier.ValueText}.step();").WithTrailingTrivia(SyntaxFactory.ElasticLineFeed).WithAdditionalAnnotations(Formatter.Annotation);
                 editor.ReplaceNode(block, (current, _) => ((BlockSyntax)current).AddStatements(step));
                 return Task.FromResult(true);
             });

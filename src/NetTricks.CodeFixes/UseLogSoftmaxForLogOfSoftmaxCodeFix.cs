@@ -34,7 +34,7 @@ public sealed class UseLogSoftmaxForLogOfSoftmaxCodeFix : CodeFixProvider
                 editor.ReplaceNode(log, (current, _) =>
                 {
                     var invocation = (InvocationExpressionSyntax)current;
-                    var input = invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "log" } member && invocation.ArgumentList.Arguments.Count == 0
+                    var input = invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "log" or "log_" } member && invocation.ArgumentList.Arguments.Count == 0
                         ? member.Expression
                         : invocation.ArgumentList.Arguments.FirstOrDefault()?.Expression;
                     return input is null ? current : FixHelpers.Parenthesize(input).WithTriviaFrom(current);

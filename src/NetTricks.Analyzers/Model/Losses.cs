@@ -23,6 +23,12 @@ internal enum LossKind
 /// <summary>A call that computes a loss: <c>criterion.forward(output, target)</c>, <c>.call(...)</c>, or a functional loss.</summary>
 internal sealed record LossCall(LossKind Kind, IInvocationOperation Invocation, IOperation Input, IOperation Target, string DisplayName)
 {
+    /// <summary>
+    /// True when the loss has settings a rewrite to another functional loss would drop: extra arguments of a
+    /// functional call, or a criterion created with arguments (weight, reduction) or from an unknown place.
+    /// </summary>
+    public bool HasSettings { get; init; }
+
     public bool IsRegression => Kind is LossKind.MeanSquared or LossKind.MeanAbsolute or LossKind.SmoothL1 or LossKind.Huber;
 }
 
@@ -52,6 +58,7 @@ internal sealed partial class TrainingCodeModel
         var method = invocation.TargetMethod;
         LossKind kind;
         string display;
+        var hasSettings = invocation.Arguments.Any(a => a.ArgumentKind == ArgumentKind.Explicit && a.Parameter?.Ordinal > 1);
         if (TorchVocabulary.LossFunctions.TryGetValue(method.Name, out var functional))
         {
             if (!Symbols.IsTorchSharpType(method.ContainingType))
@@ -65,6 +72,7 @@ internal sealed partial class TrainingCodeModel
             if (name is null || !TorchVocabulary.LossModules.TryGetValue(name, out kind))
                 return null;
             display = name;
+            hasSettings = !CreatedWithoutArguments(receiver, new Trace(trace.CancellationToken));
         }
         else
         {
@@ -73,7 +81,26 @@ internal sealed partial class TrainingCodeModel
 
         var input = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
         var target = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 1)?.Value;
-        return input is null || target is null ? null : new LossCall(kind, invocation, input, target, display);
+        return input is null || target is null ? null : new LossCall(kind, invocation, input, target, display) { HasSettings = hasSettings };
+    }
+
+    /// <summary>True when every creation of the criterion is a factory call with no explicit argument (default settings).</summary>
+    private bool CreatedWithoutArguments(IOperation receiver, Trace trace)
+    {
+        receiver = Unwrap(receiver);
+        if (receiver is IInvocationOperation creation && Symbols.IsTorchSharpType(creation.TargetMethod.ContainingType))
+            return creation.Arguments.All(a => a.ArgumentKind != ArgumentKind.Explicit);
+        if (!trace.Enter(receiver.Syntax))
+            return false;
+        try
+        {
+            var definitions = Definitions(receiver, trace.CancellationToken);
+            return !IsOwnOrigin(receiver, definitions) && definitions.Length > 0 && definitions.All(d => CreatedWithoutArguments(d, trace));
+        }
+        finally
+        {
+            trace.Exit(receiver.Syntax);
+        }
     }
 
     /// <summary>The TorchSharp loss type behind a criterion, through its static type or its creation.</summary>

@@ -46,6 +46,13 @@ internal sealed class ModuleInfo
     public bool? HasRegularizingLayer => HasDropout == true || HasNormalization == true ? true
         : HasDropout == false && HasNormalization == false ? false : null;
 
+    /// <summary>
+    /// True when the module provably behaves differently in train and eval mode (Dropout, or BatchNorm /
+    /// InstanceNorm anywhere inside): running it for evaluation without eval() gives different results.
+    /// </summary>
+    public bool HasModeDependentLayer => HasDropout == true ||
+        Layers.Any(l => l.Name.StartsWith("BatchNorm", System.StringComparison.Ordinal) || l.Name.StartsWith("InstanceNorm", System.StringComparison.Ordinal) || l.HasModeDependentLayer);
+
     /// <summary>Several possible definitions of one module value: facts they agree on survive.</summary>
     public static ModuleInfo Combine(IReadOnlyList<ModuleInfo> candidates)
     {

@@ -21,6 +21,12 @@ internal enum StepEventKind
     SchedulerStep,
     ModelCall,
     DisposeScope,
+
+    /// <summary><c>model.eval()</c> or <c>model.train(false)</c>.</summary>
+    EvalMode,
+
+    /// <summary><c>model.train()</c>.</summary>
+    TrainMode,
 }
 
 /// <summary>One such call; <see cref="ViaCall"/> when it happens in a helper the loop calls.</summary>
@@ -100,6 +106,11 @@ internal sealed partial class TrainingCodeModel
                 return StepEventKind.CheckedClip;
             case "NewDisposeScope" when Symbols.IsTorchSharpType(method.ContainingType):
                 return StepEventKind.DisposeScope;
+            case "eval" when Symbols.IsModule(receiver?.Type) && method.Parameters.Length == 0:
+                return StepEventKind.EvalMode;
+            case "train" when Symbols.IsModule(receiver?.Type) && Symbols.IsTorchSharpType(method.ContainingType):
+                var mode = invocation.Arguments.FirstOrDefault(a => a.ArgumentKind == ArgumentKind.Explicit);
+                return mode?.Value.ConstantValue is { HasValue: true, Value: false } ? StepEventKind.EvalMode : StepEventKind.TrainMode;
             case "forward" or "call" when Symbols.IsModule(receiver?.Type) && !Symbols.IsLossModule(receiver?.Type):
                 return StepEventKind.ModelCall;
             default:

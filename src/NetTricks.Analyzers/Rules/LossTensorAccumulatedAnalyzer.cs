@@ -63,10 +63,15 @@ public sealed class LossTensorAccumulatedAnalyzer : DiagnosticAnalyzer
     private static bool IsLossTensor(TrainingCodeModel model, IOperation value, OperationAnalysisContext context)
     {
         value = TrainingCodeModel.Unwrap(value);
-        if (value is IInvocationOperation { TargetMethod.Name: "detach" or "detach_" or "item" or "cpu" or "ToSingle" or "ToDouble" })
+        if (value is IInvocationOperation { TargetMethod.Name: "detach" or "detach_" or "item" or "ToSingle" or "ToDouble" })
             return false;
         if (value is IInvocationOperation invocation && model.LossFactsOf(invocation, context.CancellationToken) is not null)
             return true;
+
+        // cpu(), to(device), view(...) keep the graph: look at what they were called on.
+        if (value is IInvocationOperation { Instance: { } receiver } copy && TorchVocabulary.ValuePreservingMethods.Contains(copy.TargetMethod.Name) &&
+            model.Symbols.IsTorchSharpType(copy.TargetMethod.ContainingType))
+            return IsLossTensor(model, receiver, context);
         var definitions = model.Definitions(value, context.CancellationToken);
         return !TrainingCodeModel.IsOwnOrigin(value, definitions) && definitions.Length > 0 &&
             definitions.All(d => TrainingCodeModel.Unwrap(d) is IInvocationOperation i && model.LossFactsOf(i, context.CancellationToken) is not null);

@@ -30,7 +30,7 @@ public sealed class MseWithSoftmaxAnalyzer : DiagnosticAnalyzer
             return;
 
         // The fix swaps the loss for cross_entropy and drops the softmax; a sigmoid head needs a human decision.
-        context.ReportDiagnostic(FixProperties.AtLossCall(Descriptors.NT1002, loss, output, fixable: output.Kind == ActivationKind.Softmax,
+        context.ReportDiagnostic(FixProperties.AtLossCall(Descriptors.NT1002, loss, output, fixable: output.Kind == ActivationKind.Softmax && !loss.HasSettings,
             loss.DisplayName, OutputActivation.DisplayName(output.Kind)));
     }
 }

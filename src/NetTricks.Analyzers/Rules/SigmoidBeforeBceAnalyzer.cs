@@ -22,6 +22,6 @@ public sealed class SigmoidBeforeBceAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
         if (model.LossFactsOf(invocation, context.CancellationToken) is { Loss.Kind: LossKind.BinaryCrossEntropy, Output.Kind: ActivationKind.Sigmoid } facts)
-            context.ReportDiagnostic(FixProperties.AtLossCall(Descriptors.NT1005, facts.Loss, facts.Output, fixable: true));
+            context.ReportDiagnostic(FixProperties.AtLossCall(Descriptors.NT1005, facts.Loss, facts.Output, fixable: !facts.Loss.HasSettings));
     }
 }

@@ -69,12 +69,22 @@ public sealed class SubmodulesNotRegisteredAnalyzer : DiagnosticAnalyzer
             return false;
         foreach (var name in declarations.SelectMany(d => d.DescendantNodes().OfType<IdentifierNameSyntax>()).Where(n => n.Identifier.ValueText == field.Name))
         {
-            if (name.Parent is AssignmentExpressionSyntax assignment && assignment.Left == name)
+            // The expression that denotes the field: `layers` or `this.layers` (not some other object's member).
+            ExpressionSyntax use = name;
+            if (name.Parent is MemberAccessExpressionSyntax qualified && qualified.Name == name)
+            {
+                if (qualified.Expression is not ThisExpressionSyntax)
+                    continue;
+                use = qualified;
+            }
+
+            if (use.Parent is AssignmentExpressionSyntax assignment && assignment.Left == use)
                 return false;
-            if (name.Parent is MemberAccessExpressionSyntax member && member.Expression == name && member.Name.Identifier.ValueText is not ("Add" or "Count" or "Clear" or "Insert" or "Remove" or "RemoveAt" or "Contains"))
+            if (use.Parent is MemberAccessExpressionSyntax member && member.Expression == use &&
+                member.Name.Identifier.ValueText is not ("Add" or "Count" or "Clear" or "Insert" or "Remove" or "RemoveAt" or "Contains"))
                 return false;
-            if (name.Parent is MemberAccessExpressionSyntax { Name: var n } m2 && m2.Name == name && m2.Expression is not ThisExpressionSyntax)
-                continue;
+            if (use.Parent is ArgumentSyntax)
+                return false; // passed to code that may expect a List<T>
         }
 
         return true;

@@ -63,4 +63,17 @@ public class NT1005SigmoidBeforeBceTests
             }
         }
         """);
+
+    [Fact]
+    public Task Fix_is_not_offered_when_the_criterion_has_settings_it_would_drop() => F.NoFixAsync(Sources.Usings + """
+        static class Program
+        {
+            static void Main()
+            {
+                var model = Sequential(Linear(8, 1), Sigmoid());
+                var weighted = BCELoss(weight: ones(1) * 2);
+                var loss = {|NT1005:weighted.forward(model.forward(randn(4, 8)), rand(4, 1).round())|};
+            }
+        }
+        """);
 }

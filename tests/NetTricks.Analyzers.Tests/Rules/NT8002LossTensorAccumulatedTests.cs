@@ -85,4 +85,21 @@ public class NT8002LossTensorAccumulatedTests
             }
         }
         """);
+
+    [Fact]
+    public Task Moving_the_loss_to_the_cpu_keeps_its_graph_and_fires() => V.AnalyzerAsync(Sources.Usings + """
+        static class Program
+        {
+            static void Main()
+            {
+                var model = Sequential(Linear(4, 1));
+                var history = new List<Tensor>();
+                for (var epoch = 0; epoch < 10; epoch++)
+                {
+                    var loss = functional.mse_loss(model.forward(randn(8, 4)), randn(8, 1));
+                    history.Add({|NT8002:loss.cpu()|});
+                }
+            }
+        }
+        """);
 }

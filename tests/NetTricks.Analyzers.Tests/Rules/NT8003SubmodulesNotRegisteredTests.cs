@@ -87,4 +87,20 @@ public class NT8003SubmodulesNotRegisteredTests
             public override Tensor forward(Tensor x) => layers[0].forward(x);
         }
         """);
+
+    [Fact]
+    public Task Fix_is_not_offered_when_the_list_is_used_with_AddRange() => F.NoFixAsync(Sources.Usings + """
+        sealed class Deep : Module<Tensor, Tensor>
+        {
+            private readonly List<Linear> {|NT8003:layers = new()|};
+
+            public Deep() : base("deep")
+            {
+                this.layers.AddRange(new[] { Linear(8, 8), Linear(8, 8) });
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x) => layers[1].forward(layers[0].forward(x));
+        }
+        """);
 }

@@ -1,0 +1,69 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NetTricks.Analyzers.Model;
+
+internal sealed partial class TrainingCodeModel
+{
+    private static readonly Regex EvaluationName = new("(eval|valid|test|predict|infer|accuracy|score|metric)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// An evaluation path: a model call in a method that never runs backward() (not even through the helpers it
+    /// calls) and either computes metrics or predictions by name (Evaluate, Validate, Test, Predict, Accuracy...) or
+    /// runs under no_grad. Training loops and module forward bodies are never evaluation paths.
+    /// </summary>
+    public bool IsOnEvaluationPath(IInvocationOperation modelCall, CancellationToken cancellationToken)
+    {
+        if (EnclosingMethod(modelCall, cancellationToken) is not { } method || IsModuleForward(method) || !IsSourceMethod(method))
+            return false;
+        if (EventsOf(method, cancellationToken).Any(e => e.Kind == StepEventKind.Backward))
+            return false;
+        return EvaluationName.IsMatch(method.Name) || IsUnderNoGrad(modelCall, cancellationToken);
+    }
+
+    private StrongBox<ImmutableArray<IInvocationOperation>>? _evaluationCalls;
+
+    /// <summary>Every model call on an evaluation path in the compilation, bound once on first need.</summary>
+    public ImmutableArray<IInvocationOperation> EvaluationCalls(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _evaluationCalls) is { } cached)
+            return cached.Value;
+        var builder = ImmutableArray.CreateBuilder<IInvocationOperation>();
+        foreach (var node in Index.CallsNamed("forward").AddRange(Index.CallsNamed("call")))
+        {
+            if (GetOperation(node, cancellationToken) is IInvocationOperation call && Classify(call) == StepEventKind.ModelCall && IsOnEvaluationPath(call, cancellationToken))
+                builder.Add(call);
+        }
+
+        Interlocked.CompareExchange(ref _evaluationCalls, new StrongBox<ImmutableArray<IInvocationOperation>>(builder.ToImmutable()), null);
+        return _evaluationCalls!.Value;
+    }
+
+    /// <summary>True when a no_grad / inference_mode guard encloses the operation in its method, or guards every call of that method.</summary>
+    public bool IsUnderNoGrad(IOperation operation, CancellationToken cancellationToken, int hops = 0)
+    {
+        for (var p = operation.Parent; p is not null; p = p.Parent)
+        {
+            if (p is IUsingOperation { Resources: var resource } && IsGradGuard(resource))
+                return true;
+            if (p is IBlockOperation block && block.Operations.TakeWhile(o => o.Syntax.SpanStart < operation.Syntax.SpanStart)
+                    .OfType<IUsingDeclarationOperation>().Any(u => IsGradGuard(u.DeclarationGroup)))
+                return true;
+        }
+
+        if (hops >= 2 || EnclosingMethod(operation, cancellationToken) is not { } method || !IsSourceMethod(method))
+            return false;
+        var callers = CallSites(method, cancellationToken);
+        return !callers.IsEmpty && callers.All(call => IsUnderNoGrad(call, cancellationToken, hops + 1));
+    }
+
+    private bool IsGradGuard(IOperation resource) =>
+        resource.DescendantsAndSelf().OfType<IInvocationOperation>().Any(i =>
+            i.TargetMethod.Name is "no_grad" or "inference_mode" && SymbolEqualityComparer.Default.Equals(i.TargetMethod.ContainingType, Symbols.Torch) ||
+            i.TargetMethod.Name is "set_grad_enabled" or "enable_grad" && i.Arguments.FirstOrDefault()?.Value.ConstantValue is { HasValue: true, Value: false });
+}

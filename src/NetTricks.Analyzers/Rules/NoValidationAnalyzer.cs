@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using NetTricks.Analyzers.Model;
+
+namespace NetTricks.Analyzers.Rules;
+
+/// <summary>
+/// NT5006: the outermost training loop of a method trains a model that no evaluation path of the compilation
+/// ever runs (no metric or prediction computed with it, during or after training).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NoValidationAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NT5006);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        Registration.OnOperations(context, Analyze, OperationKind.Loop);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model)
+    {
+        var loop = (ILoopOperation)context.Operation;
+        var facts = model.FactsOf(loop, context.CancellationToken);
+        if (!facts.IsTraining || !facts.Has(StepEventKind.OptimizerStep) || model.IsInModuleForward(loop, context.CancellationToken))
+            return;
+        if (loop.Ancestors().OfType<ILoopOperation>().Any(outer => model.FactsOf(outer, context.CancellationToken).IsTraining))
+            return; // reported once, on the outermost training loop
+
+        var trained = facts.Events.Where(e => e.Kind == StepEventKind.Backward && e.Invocation.Instance is not null)
+            .SelectMany(e => model.ModelCallsFeeding(e.Invocation.Instance!, new Trace(context.CancellationToken)))
+            .Select(call => TrainingCodeModel.ReceiverOf(call)!)
+            .ToList();
+        if (trained.Count == 0)
+            return;
+        var evaluations = model.EvaluationCalls(context.CancellationToken);
+        foreach (var receiver in trained)
+        {
+            var module = model.ResolveModule(receiver, new Trace(context.CancellationToken));
+            if (!module.IsKnown || IsEvaluated(model, receiver, module, evaluations, context))
+                return;
+        }
+
+        var name = model.ResolveModule(trained[0], new Trace(context.CancellationToken)).Name;
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT5006, loop.Syntax.GetFirstToken().GetLocation(), name));
+    }
+
+    private static bool IsEvaluated(TrainingCodeModel model, IOperation receiver, ModuleInfo module, ImmutableArray<IInvocationOperation> evaluations, OperationAnalysisContext context)
+    {
+        var symbol = TrainingCodeModel.ReferencedSymbol(receiver);
+        var userType = receiver.Type is INamedTypeSymbol type && model.IsUserModuleType(type);
+        foreach (var evaluation in evaluations)
+        {
+            var evaluated = TrainingCodeModel.ReceiverOf(evaluation)!;
+            if (symbol is not null && SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(evaluated), symbol))
+                return true;
+            if (userType && model.ResolveModule(evaluated, new Trace(context.CancellationToken)).Name == module.Name)
+                return true;
+
+            // Evaluate(model, ...) helpers: the evaluated parameter receives our model at some call site.
+            if (TrainingCodeModel.ReferencedSymbol(evaluated) is IParameterSymbol parameter && symbol is not null &&
+                model.Definitions(evaluated, context.CancellationToken).Any(d => SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(d), symbol)))
+                return true;
+        }
+
+        return false;
+    }
+}

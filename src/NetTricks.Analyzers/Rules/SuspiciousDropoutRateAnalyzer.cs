@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using NetTricks.Analyzers.Model;
+
+namespace NetTricks.Analyzers.Rules;
+
+/// <summary>NT5002: a literal dropout probability of 0.9 or more (a keep-probability), or outside [0, 1).</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SuspiciousDropoutRateAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NT5002);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        Registration.OnInvocations(context, Analyze);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    {
+        var name = invocation.TargetMethod.Name;
+        var parameter = name switch
+        {
+            "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" or
+            "dropout" or "dropout1d" or "dropout2d" or "dropout3d" or "alpha_dropout" or "feature_alpha_dropout" => "p",
+            "RNN" or "LSTM" or "GRU" or "Transformer" or "TransformerEncoderLayer" or "TransformerDecoderLayer" or "MultiheadAttention" => "dropout",
+            _ => null,
+        };
+        if (parameter is null || !model.Symbols.IsTorchSharpType(invocation.TargetMethod.ContainingType))
+            return;
+        var argument = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == parameter && a.ArgumentKind == ArgumentKind.Explicit);
+        if (argument is null || TrainingCodeModel.Unwrap(argument.Value).ConstantValue is not { HasValue: true, Value: { } constant } || constant is string or bool or char)
+            return;
+        var p = System.Convert.ToDouble(constant, CultureInfo.InvariantCulture);
+        if (p is >= 0 and < 0.9)
+            return;
+
+        var keepProbability = p is >= 0.9 and < 1;
+        var reason = keepProbability ? "drops that fraction of the units (is it a keep-probability?); use 1 - p" : "is outside [0, 1)";
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(FixProperties.InputSpan, FixProperties.Span(argument.Value.Syntax));
+        if (keepProbability)
+            properties = properties.Add(FixProperties.Fixable, "true");
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT5002, argument.Value.Syntax.GetLocation(), properties,
+            p.ToString("G", CultureInfo.InvariantCulture), reason));
+    }
+}

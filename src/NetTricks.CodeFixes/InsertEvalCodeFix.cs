@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using NetTricks.Analyzers;
+
+namespace NetTricks.CodeFixes;
+
+/// <summary>NT5003: call <c>model.eval()</c> before the evaluation statement.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(InsertEvalCodeFix)), Shared]
+public sealed class InsertEvalCodeFix : CodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.EvaluationInTrainingMode);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (root is null || !FixHelpers.IsFixable(diagnostic) || !diagnostic.Properties.TryGetValue(FixProperties.Model, out var model) || model is null ||
+                root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<StatementSyntax>(s => s.Parent is BlockSyntax) is not { } statement)
+                continue;
+            FixHelpers.Register(context, diagnostic, "Call eval() before evaluating", (editor, _) =>
+            {
+                editor.InsertBefore(statement, SyntaxFactory.ParseStatement($"{model}.eval();")
+                    .WithLeadingTrivia(statement.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.ElasticLineFeed).WithAdditionalAnnotations(Formatter.Annotation));
+                return Task.FromResult(true);
+            });
+        }
+    }
+}

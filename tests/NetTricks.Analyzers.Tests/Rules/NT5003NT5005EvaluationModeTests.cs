@@ -1,0 +1,106 @@
+using System.Threading.Tasks;
+using NetTricks.Analyzers.Tests.Infrastructure;
+using Xunit;
+using V = NetTricks.Analyzers.Tests.Infrastructure.Verify<NetTricks.Analyzers.Rules.EvaluationModeAnalyzer>;
+using FEval = NetTricks.Analyzers.Tests.Infrastructure.Verify<NetTricks.Analyzers.Rules.EvaluationModeAnalyzer, NetTricks.CodeFixes.InsertEvalCodeFix>;
+using FNoGrad = NetTricks.Analyzers.Tests.Infrastructure.Verify<NetTricks.Analyzers.Rules.EvaluationModeAnalyzer, NetTricks.CodeFixes.InsertNoGradCodeFix>;
+
+namespace NetTricks.Analyzers.Tests.Rules;
+
+public class NT5003NT5005EvaluationModeTests
+{
+    private const string Classifier = """
+        public sealed class Classifier : Module<Tensor, Tensor>
+        {
+            private readonly Sequential layers = Sequential(Linear(8, 32), ReLU(), Dropout(0.5), Linear(32, 3));
+            public Classifier() : base(nameof(Classifier)) => RegisterComponents();
+            public override Tensor forward(Tensor x) => layers.forward(x);
+        }
+
+        """;
+
+    [Fact]
+    public Task Evaluating_a_dropout_model_without_eval_and_without_no_grad_fires_both() => V.AnalyzerAsync(Sources.Usings + Classifier, Sources.Usings + """
+        static class Metrics
+        {
+            public static double Accuracy(Classifier model, Tensor x, Tensor y)
+            {
+                var predicted = {|NT5003:{|NT5005:model.forward(x)|}|}.argmax(1);
+                return predicted.eq(y).to_type(ScalarType.Float32).mean().item<float>();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Eval_here_or_in_every_caller_and_no_grad_around_every_call_are_accepted() => V.AnalyzerAsync(Sources.Usings + Classifier, Sources.Usings + """
+        static class Metrics
+        {
+            public static double Accuracy(Classifier model, Tensor x, Tensor y)
+            {
+                model.eval();
+                using var guard = torch.no_grad();
+                return model.forward(x).argmax(1).eq(y).to_type(ScalarType.Float32).mean().item<float>();
+            }
+
+            private static Tensor PredictCore(Classifier model, Tensor x) => model.forward(x);
+
+            public static Tensor Predict(Classifier model, Tensor x)
+            {
+                model.eval();
+                using (torch.no_grad())
+                    return PredictCore(model, x);
+            }
+
+            public static void Train(Classifier model, Tensor x, Tensor y)
+            {
+                functional.cross_entropy(model.forward(x), y).backward();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_calls_eval_before_evaluating() => FEval.FixAsync(Sources.Usings + Classifier + """
+        static class Metrics
+        {
+            public static Tensor Predict(Classifier model, Tensor x)
+            {
+                using var guard = torch.no_grad();
+                var scores = {|NT5003:model.forward(x)|};
+                return scores.argmax(1);
+            }
+        }
+        """, Sources.Usings + Classifier + """
+        static class Metrics
+        {
+            public static Tensor Predict(Classifier model, Tensor x)
+            {
+                using var guard = torch.no_grad();
+                model.eval();
+                var scores = model.forward(x);
+                return scores.argmax(1);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_evaluates_under_no_grad() => FNoGrad.FixAsync(Sources.Usings + """
+        static class Metrics
+        {
+            public static Tensor Predict(Sequential model, Tensor x)
+            {
+                var scores = {|NT5005:model.forward(x)|};
+                return scores.argmax(1);
+            }
+        }
+        """, Sources.Usings + """
+        static class Metrics
+        {
+            public static Tensor Predict(Sequential model, Tensor x)
+            {
+                using var gradientMode = no_grad();
+                var scores = model.forward(x);
+                return scores.argmax(1);
+            }
+        }
+        """);
+}
