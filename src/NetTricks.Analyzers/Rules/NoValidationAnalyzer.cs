@@ -52,22 +52,31 @@ public sealed class NoValidationAnalyzer : DiagnosticAnalyzer
 
     private static bool IsEvaluated(TrainingCodeModel model, IOperation receiver, ModuleInfo module, ImmutableArray<IInvocationOperation> evaluations, OperationAnalysisContext context)
     {
-        var symbol = TrainingCodeModel.ReferencedSymbol(receiver);
+        var trainedRoots = RootSymbols(model, receiver, context, 0);
         var userType = receiver.Type is INamedTypeSymbol type && model.IsUserModuleType(type);
         foreach (var evaluation in evaluations)
         {
             var evaluated = TrainingCodeModel.ReceiverOf(evaluation)!;
-            if (symbol is not null && SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(evaluated), symbol))
-                return true;
             if (userType && model.ResolveModule(evaluated, new Trace(context.CancellationToken)).Name == module.Name)
                 return true;
 
-            // Evaluate(model, ...) helpers: the evaluated parameter receives our model at some call site.
-            if (TrainingCodeModel.ReferencedSymbol(evaluated) is IParameterSymbol parameter && symbol is not null &&
-                model.Definitions(evaluated, context.CancellationToken).Any(d => SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(d), symbol)))
+            // The same variable, also when both reach it through helper parameters: Train(model) / Evaluate(model).
+            if (RootSymbols(model, evaluated, context, 0).Overlaps(trainedRoots))
                 return true;
         }
 
         return false;
+    }
+
+    /// <summary>The locals and fields a module value comes from, following parameters to their call sites (a few hops).</summary>
+    private static ImmutableHashSet<ISymbol> RootSymbols(TrainingCodeModel model, IOperation value, OperationAnalysisContext context, int depth)
+    {
+        var symbol = TrainingCodeModel.ReferencedSymbol(value);
+        if (symbol is not IParameterSymbol || depth >= 3)
+            return symbol is null ? ImmutableHashSet<ISymbol>.Empty : ImmutableHashSet.Create<ISymbol>(SymbolEqualityComparer.Default, symbol);
+        var roots = ImmutableHashSet.Create<ISymbol>(SymbolEqualityComparer.Default, symbol);
+        foreach (var definition in model.Definitions(value, context.CancellationToken))
+            roots = roots.Union(RootSymbols(model, definition, context, depth + 1));
+        return roots;
     }
 }

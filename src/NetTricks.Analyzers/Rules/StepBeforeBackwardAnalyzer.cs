@@ -60,11 +60,19 @@ public sealed class StepBeforeBackwardAnalyzer : DiagnosticAnalyzer
             .Select(call => TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(call)!))
             .Where(s => s is not null)
             .ToImmutableHashSet(SymbolEqualityComparer.Default);
-        var optimizerForModel = loop.Ancestors().Last().Descendants().OfType<IInvocationOperation>().Any(o =>
-            model.Symbols.IsOptimizer(o.Type) && model.Symbols.IsTorchSharpType(o.TargetMethod.ContainingType) &&
-            o.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value is { } parameters &&
-            TrainingCodeModel.ParametersReceiver(parameters) is { } receiver && TrainingCodeModel.ReferencedSymbol(receiver) is { } owner && trained.Contains(owner));
-        if (optimizerForModel)
+        var root = loop.Ancestors().Last();
+        var optimizers = root.Descendants().OfType<IInvocationOperation>().Where(o =>
+                model.Symbols.IsOptimizer(o.Type) && model.Symbols.IsTorchSharpType(o.TargetMethod.ContainingType) &&
+                o.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value is { } parameters &&
+                TrainingCodeModel.ParametersReceiver(parameters) is { } receiver && TrainingCodeModel.ReferencedSymbol(receiver) is { } owner && trained.Contains(owner))
+            .Select(o => o.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation d } ? (ISymbol)d.Symbol : o.Parent is ISimpleAssignmentOperation a ? TrainingCodeModel.ReferencedSymbol(a.Target) : null)
+            .ToList();
+
+        // An optimizer handed to other code (a checked model's Step(optimizer), a trainer helper) may be stepped there.
+        var handedOver = optimizers.Any(o => o is null) || root.Descendants().OfType<IArgumentOperation>().Any(a =>
+            optimizers.Any(o => SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(a.Value), o)) &&
+            a.Parent is IInvocationOperation { TargetMethod: var target } && !model.Symbols.IsTorchSharpType(target.ContainingType));
+        if (optimizers.Count > 0 && !handedOver)
         {
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT3003, backwards[0].Invocation.Syntax.GetLocation(),
                 "loss.backward() is never followed by optimizer.step(): the model's optimizer never updates the weights"));

@@ -106,4 +106,27 @@ public class NT3003StepBeforeBackwardTests
             }
         }
         """);
+
+    [Fact]
+    public Task An_optimizer_handed_to_other_code_may_be_stepped_there() => V.AnalyzerAsync(Sources.Usings + """
+        static class Stepper
+        {
+            public static void Apply(torch.optim.Optimizer optimizer) => optimizer.step();
+        }
+
+        static class Program
+        {
+            static void Main()
+            {
+                var model = Sequential(Linear(4, 1));
+                var optimizer = torch.optim.Adam(model.parameters());
+                for (var i = 0; i < 10; i++)
+                {
+                    optimizer.zero_grad();
+                    functional.mse_loss(model.forward(randn(8, 4)), randn(8, 1)).backward();
+                    Stepper.Apply(optimizer);
+                }
+            }
+        }
+        """);
 }

@@ -67,4 +67,39 @@ public class NT5006NoValidationTests
             }
         }
         """);
+
+    [Fact]
+    public Task Train_and_evaluate_helpers_that_receive_the_same_model_count_as_validation() => V.AnalyzerAsync(Sources.Usings + """
+        static class Program
+        {
+            static void TrainEpoch(Module<Tensor, Tensor> model, torch.optim.Optimizer optimizer)
+            {
+                for (var batch = 0; batch < 5; batch++)
+                {
+                    optimizer.zero_grad();
+                    functional.mse_loss(model.call(randn(8, 4)), randn(8, 1)).backward();
+                    optimizer.step();
+                }
+            }
+
+            static double Evaluate(Module<Tensor, Tensor> model)
+            {
+                model.eval();
+                using var guard = no_grad();
+                return functional.mse_loss(model.call(randn(8, 4)), randn(8, 1)).item<float>();
+            }
+
+            static void Main()
+            {
+                var model = Sequential(Linear(4, 1));
+                var optimizer = torch.optim.Adam(model.parameters());
+                for (var epoch = 0; epoch < 10; epoch++)
+                {
+                    model.train();
+                    TrainEpoch(model, optimizer);
+                    Console.WriteLine(Evaluate(model));
+                }
+            }
+        }
+        """);
 }
