@@ -13,17 +13,21 @@ internal sealed partial class TrainingCodeModel
     private static readonly Regex EvaluationName = new("(eval|valid|test|predict|infer|accuracy|score|metric)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>
-    /// An evaluation path: a model call in a method that never runs backward() (not even through the helpers it
-    /// calls) and either computes metrics or predictions by name (Evaluate, Validate, Test, Predict, Accuracy...) or
-    /// runs under no_grad. Training loops and module forward bodies are never evaluation paths.
+    /// An evaluation path: a model call under no_grad, or in a method that never runs backward() (not even through
+    /// the helpers it calls) and computes metrics or predictions by name (Evaluate, Validate, Test, Predict,
+    /// Accuracy...). Module forward bodies are never evaluation paths.
     /// </summary>
     public bool IsOnEvaluationPath(IInvocationOperation modelCall, CancellationToken cancellationToken)
     {
         if (EnclosingMethod(modelCall, cancellationToken) is not { } method || IsModuleForward(method) || !IsSourceMethod(method))
             return false;
+
+        // Under no_grad nothing is trained: inline validation inside a training method counts too.
+        if (IsUnderNoGrad(modelCall, cancellationToken))
+            return true;
         if (EventsOf(method, cancellationToken).Any(e => e.Kind == StepEventKind.Backward))
             return false;
-        return EvaluationName.IsMatch(method.Name) || IsUnderNoGrad(modelCall, cancellationToken);
+        return EvaluationName.IsMatch(method.Name);
     }
 
     private StrongBox<ImmutableArray<IInvocationOperation>>? _evaluationCalls;

@@ -112,13 +112,17 @@ internal sealed partial class TrainingCodeModel
         }
 
         var output = OutputActivation.Unknown;
-        var functionalRegularization = false;
+        var functionalDropout = false;
+        var functionalNormalization = false;
         if (forward is not null)
         {
             var trace = new Trace(cancellationToken);
             output = OutputActivation.Combine(ReturnedValues(forward, cancellationToken).Select(v => OutputOf(v, trace)));
-            functionalRegularization = GetBody(forward, cancellationToken)?.Descendants().OfType<IInvocationOperation>()
-                .Any(i => TorchVocabulary.RegularizingFunctions.Contains(i.TargetMethod.Name) && Symbols.IsTorchSharpType(i.TargetMethod.ContainingType)) == true;
+            var regularizing = GetBody(forward, cancellationToken)?.Descendants().OfType<IInvocationOperation>()
+                .Where(i => TorchVocabulary.RegularizingFunctions.Contains(i.TargetMethod.Name) && Symbols.IsTorchSharpType(i.TargetMethod.ContainingType))
+                .Select(i => i.TargetMethod.Name).ToList() ?? new List<string>();
+            functionalDropout = regularizing.Any(n => n.Contains("dropout"));
+            functionalNormalization = regularizing.Any(n => !n.Contains("dropout"));
         }
 
         static bool? Any(IEnumerable<ModuleInfo> layers, Func<ModuleInfo, bool?> flag)
@@ -131,8 +135,8 @@ internal sealed partial class TrainingCodeModel
             type.Name,
             output,
             Any(layers, l => l.HasRecurrent),
-            functionalRegularization ? true : Any(layers, l => l.HasDropout),
-            Any(layers, l => l.HasNormalization),
+            functionalDropout ? true : Any(layers, l => l.HasDropout),
+            functionalNormalization ? true : Any(layers, l => l.HasNormalization),
             SaturatingSum(layers.Select(l => l.KnownParameters)),
             isKnown: true,
             layers.ToImmutable());

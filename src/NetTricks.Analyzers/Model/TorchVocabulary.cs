@@ -57,6 +57,23 @@ internal static class TorchVocabulary
     public static readonly ImmutableHashSet<string> TransformerModules = ImmutableHashSet.Create(
         "Transformer", "TransformerEncoder", "TransformerDecoder", "TransformerEncoderLayer", "TransformerDecoderLayer", "MultiheadAttention");
 
+    /// <summary>Trainable layers in the catalogue's sense (their weights are learned matrices).</summary>
+    public static bool IsTrainableLayer(string name) =>
+        name is "Linear" or "Bilinear" or "MultiheadAttention" ||
+        name.StartsWith("Conv", System.StringComparison.Ordinal) || name.StartsWith("Embedding", System.StringComparison.Ordinal) ||
+        name.StartsWith("Transformer", System.StringComparison.Ordinal) || RecurrentModules.Contains(name);
+
+    /// <summary>Activation modules and their functional / tensor-method names, by the runtime Activation they map to.</summary>
+    public static readonly ImmutableDictionary<string, string> ActivationFamilies = new Dictionary<string, string>
+    {
+        ["ReLU"] = "ReLU", ["relu"] = "ReLU", ["relu_"] = "ReLU", ["ReLU6"] = "ReLU", ["relu6"] = "ReLU",
+        ["LeakyReLU"] = "LeakyReLU", ["leaky_relu"] = "LeakyReLU", ["PReLU"] = "LeakyReLU", ["RReLU"] = "LeakyReLU",
+        ["GELU"] = "GELU", ["gelu"] = "GELU", ["SiLU"] = "SiLU", ["silu"] = "SiLU", ["Mish"] = "SiLU", ["Hardswish"] = "SiLU",
+        ["ELU"] = "ELU", ["elu"] = "ELU", ["CELU"] = "ELU", ["SELU"] = "SELU", ["selu"] = "SELU",
+        ["Tanh"] = "Tanh", ["tanh"] = "Tanh", ["Hardtanh"] = "Tanh", ["Softsign"] = "Tanh",
+        ["Sigmoid"] = "Sigmoid", ["sigmoid"] = "Sigmoid", ["Hardsigmoid"] = "Sigmoid",
+    }.ToImmutableDictionary();
+
     /// <summary>Functional calls inside <c>forward</c> that regularise.</summary>
     public static readonly ImmutableHashSet<string> RegularizingFunctions = ImmutableHashSet.Create(
         "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",

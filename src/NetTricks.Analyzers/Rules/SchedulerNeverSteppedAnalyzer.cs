@@ -57,12 +57,12 @@ public sealed class SchedulerNeverSteppedAnalyzer : DiagnosticAnalyzer
         // ReduceLROnPlateau needs the validation metric, which only the user can name: no fix there.
         var properties = ImmutableDictionary<string, string?>.Empty;
         var epochLoop = creation.Ancestors().Last().Descendants().OfType<ILoopOperation>()
-            .Where(l => l.Syntax.SpanStart > creation.Syntax.SpanStart && l.Body is IBlockOperation &&
+            .Where(l => l.Syntax.SpanStart > creation.Syntax.SpanStart &&
                 model.FactsOf(l, context.CancellationToken).Events.Any(e => e.Kind == StepEventKind.OptimizerStep &&
                     SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(e.Invocation)!), optimizer)))
             .OrderBy(l => l.Syntax.SpanStart)
             .FirstOrDefault();
-        if (scheduler is ILocalSymbol && epochLoop is not null && creation.TargetMethod.Name != "ReduceLROnPlateau")
+        if (scheduler is ILocalSymbol && epochLoop is { Body: IBlockOperation } && creation.TargetMethod.Name != "ReduceLROnPlateau")
             properties = properties.Add(FixProperties.Fixable, "true").Add(FixProperties.LoopStart, epochLoop.Syntax.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture));
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT3008, creation.Syntax.GetLocation(), properties, scheduler.Name));
     }

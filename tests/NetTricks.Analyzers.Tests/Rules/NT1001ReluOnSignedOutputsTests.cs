@@ -100,7 +100,7 @@ public class NT1001ReluOnSignedOutputsTests
         """);
 
     [Fact]
-    public Task Unknown_target_range_does_not_fire() => V.AnalyzerAsync(Sources.Usings + """
+    public Task Unknown_target_range_is_not_NT1001_but_the_NT1008_reminder() => V.AnalyzerAsync(Sources.Usings + """
         static class Program
         {
             static Tensor Load() => torch.load("targets.pt");
@@ -108,7 +108,7 @@ public class NT1001ReluOnSignedOutputsTests
             static void Main(string[] args)
             {
                 var model = Sequential(Linear(4, 1), ReLU());
-                var loss = MSELoss().forward(model.forward(randn(8, 4)), Load());
+                var loss = {|NT1008:MSELoss().forward(model.forward(randn(8, 4)), Load())|};
             }
         }
         """);

@@ -1,0 +1,82 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using NetTricks.Analyzers.Model;
+
+namespace NetTricks.Analyzers.Rules;
+
+/// <summary>
+/// NT2002: a trainable layer's weight initialised to a constant (<c>init.zeros_</c>, <c>ones_</c>, <c>constant_</c>,
+/// <c>fill_</c>, <c>zero_()</c>). Biases, norm layers and the last layer of a residual branch are left alone.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ConstantWeightInitializationAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NT2002);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        Registration.OnInvocations(context, Analyze);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    {
+        var name = invocation.TargetMethod.Name;
+        if (name is not ("zeros_" or "ones_" or "constant_" or "fill_" or "zero_") || !model.Symbols.IsTorchSharpType(invocation.TargetMethod.ContainingType))
+            return;
+        var weight = invocation.Instance ?? invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+        if (TrainingCodeModel.Unwrap(weight!) is not IPropertyReferenceOperation { Property.Name: var property, Instance: { } layer } ||
+            !property.StartsWith("weight", System.StringComparison.Ordinal) || !model.Symbols.IsModule(layer.Type))
+            return;
+        var info = model.ResolveModule(layer, new Trace(context.CancellationToken));
+        if (!info.IsKnown || !TorchVocabulary.IsTrainableLayer(info.Name) || IsLastLayerOfResidualBranch(model, layer, context))
+            return;
+
+        // The fix initialises for the activation after the layer (runtime Init.ForActivation), when that is known.
+        var properties = ImmutableDictionary<string, string?>.Empty;
+        var activation = ActivationAfterLayer(model, layer, context);
+        if (activation is not null && invocation.Parent is IExpressionStatementOperation)
+            properties = properties.Add(FixProperties.Fixable, "true").Add(FixProperties.Model, activation).Add(FixProperties.InputSpan, FixProperties.Span(weight!.Syntax));
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT2002, invocation.Syntax.GetLocation(), properties, layer.Syntax.ToString(), name));
+    }
+
+    /// <summary>The activation after the layer's call in its module's forward (first call found), or null.</summary>
+    internal static string? ActivationAfterLayer(TrainingCodeModel model, IOperation layer, OperationAnalysisContext context)
+    {
+        if (TrainingCodeModel.ReferencedSymbol(layer) is not IFieldSymbol field)
+            return null;
+        var forward = field.ContainingType.GetMembers("forward").OfType<IMethodSymbol>().FirstOrDefault(m => !m.IsAbstract);
+        if (forward is null || model.GetBody(forward, context.CancellationToken) is not { } body)
+            return null;
+        var call = body.Descendants().OfType<IInvocationOperation>().FirstOrDefault(i =>
+            model.Classify(i) == StepEventKind.ModelCall && SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(i)!), field));
+        return call is null ? null : model.ActivationAfter(call, context.CancellationToken);
+    }
+
+    /// <summary>Zero-initialising the layer whose output is added back to the branch input is a known good trick.</summary>
+    private static bool IsLastLayerOfResidualBranch(TrainingCodeModel model, IOperation layer, OperationAnalysisContext context)
+    {
+        if (TrainingCodeModel.ReferencedSymbol(layer) is not IFieldSymbol field)
+            return false;
+        foreach (var forward in field.ContainingType.GetMembers("forward").OfType<IMethodSymbol>())
+        {
+            if (model.GetBody(forward, context.CancellationToken) is not { } body)
+                continue;
+            foreach (var add in body.Descendants().OfType<IBinaryOperation>().Where(b => b.OperatorKind == BinaryOperatorKind.Add))
+            {
+                foreach (var operand in new[] { add.LeftOperand, add.RightOperand })
+                {
+                    if (model.ModelCallsFeeding(operand, new Trace(context.CancellationToken)).Any(c =>
+                        SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(c)!), field)))
+                        return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}

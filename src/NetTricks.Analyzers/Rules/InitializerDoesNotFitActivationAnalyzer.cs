@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using NetTricks.Analyzers.Model;
+
+namespace NetTricks.Analyzers.Rules;
+
+/// <summary>
+/// NT2003: Xavier/Glorot on a layer followed by a ReLU-family activation, He/Kaiming on one followed by tanh or
+/// sigmoid (unless a nonlinearity/gain argument says otherwise), or <c>normal_(w, 0, 1)</c> on a wide layer.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class InitializerDoesNotFitActivationAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NT2003);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        Registration.OnInvocations(context, Analyze);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    {
+        var name = invocation.TargetMethod.Name;
+        var isXavier = name is "xavier_uniform_" or "xavier_normal_" or "glorot_uniform_" or "glorot_normal_";
+        var isHe = name is "kaiming_uniform_" or "kaiming_normal_";
+        var isUnitNormal = name == "normal_";
+        if (!(isXavier || isHe || isUnitNormal) || !model.Symbols.IsTorchSharpType(invocation.TargetMethod.ContainingType))
+            return;
+        var weight = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+        if (weight is null || TrainingCodeModel.Unwrap(weight) is not IPropertyReferenceOperation { Property.Name: "weight", Instance: { } layer } || !model.Symbols.IsModule(layer.Type))
+            return;
+
+        // An explicit gain or nonlinearity means the author chose it deliberately.
+        if (invocation.Arguments.Any(a => a.ArgumentKind == ArgumentKind.Explicit && a.Parameter?.Name is "gain" or "nonlinearity" or "a"))
+            return;
+        var activation = ConstantWeightInitializationAnalyzer.ActivationAfterLayer(model, layer, context);
+        string? advice = null;
+        if (isXavier && activation is "ReLU" or "LeakyReLU" or "GELU" or "SiLU" or "ELU")
+            advice = "use He/Kaiming (Init.ForActivation(weight, Activation." + activation + "))";
+        else if (isHe && activation is "Tanh" or "Sigmoid")
+            advice = "use Xavier/Glorot (Init.ForActivation(weight, Activation." + activation + "))";
+        else if (isUnitNormal && IsUnitStd(invocation) && model.ResolveModule(layer, new Trace(context.CancellationToken)).KnownParameters >= 256 * 256)
+            advice = "std 1 on a wide layer makes activations grow with its width; scale the std by 1/sqrt(fan_in)";
+        if (advice is null)
+            return;
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT2003, invocation.Syntax.GetLocation(), name.TrimEnd('_'), activation ?? "no activation", advice));
+    }
+
+    private static bool IsUnitStd(IInvocationOperation invocation)
+    {
+        var std = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "std");
+        return std is null || std.ArgumentKind != ArgumentKind.Explicit || std.Value.ConstantValue is { HasValue: true, Value: 1.0 or 1 or 1f };
+    }
+}
