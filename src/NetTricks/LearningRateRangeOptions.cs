@@ -28,8 +28,8 @@ public sealed class LearningRateRangeOptions
     public double DivergenceFactor { get; init; } = 4;
 
     /// <summary>
-    /// Steps at the start of a run that neither set the best loss nor count as divergence (NaN and infinity
-    /// always do). Default 5.
+    /// Steps at the start of a run that neither count as divergence (NaN and infinity always do), nor set the best
+    /// loss, nor enter the smoothed loss of the steps after them. Default 5.
     /// </summary>
     public int IgnoreFirstSteps { get; init; } = 5;
 

@@ -5,7 +5,8 @@ namespace NetTricks;
 /// <summary>
 /// Smooths a stream of losses (exponential moving average with bias correction) and decides when it has
 /// diverged: a NaN or infinite loss, or a smoothed loss above <c>factor</c> times the reference, which is
-/// the lower of the first loss and the best smoothed loss after the first <c>ignoreFirst</c> steps.
+/// the lower of the first loss and the best smoothed loss after the first <c>ignoreFirst</c> steps, which are
+/// left out of the average that follows them.
 /// </summary>
 internal sealed class ProbeDivergenceTracker
 {
@@ -13,7 +14,8 @@ internal sealed class ProbeDivergenceTracker
     private readonly double factor;
     private readonly int ignoreFirst;
     private double average;
-    private int count;
+    private int steps;
+    private int averaged;
     private double first = double.NaN;
     private double best = double.PositiveInfinity;
 
@@ -38,19 +40,26 @@ internal sealed class ProbeDivergenceTracker
             Smoothed = loss;
             return true;
         }
-        count++;
-        average = beta * average + (1 - beta) * loss;
-        // Without the correction the average starts at 0 and would look like a fast-falling loss for ~1/(1-beta) steps.
-        Smoothed = average / (1 - Math.Pow(beta, count));
-        if (count == 1)
+        steps++;
+        if (steps == 1)
         {
             first = loss;
         }
-        if (count <= ignoreFirst)
+        if (steps == ignoreFirst + 1)
         {
-            // The first steps are noisy (one batch each, fresh optimizer state): they set no best loss, so a lucky low
-            // value there cannot make ordinary later losses look divergent. The first loss still counts (see Reference):
-            // it is the loss at the starting weights, and a loss well above it is divergence whatever came before.
+            // The first steps are noisy (one batch each, fresh optimizer state): the average starts afresh after them,
+            // so a spike there cannot leak into the smoothed loss, and they set no best loss, so a lucky low value
+            // there cannot make ordinary later losses look divergent. The first loss still counts (see Reference): it
+            // is the loss at the starting weights, and a loss well above it is divergence whatever came before.
+            average = 0;
+            averaged = 0;
+        }
+        averaged++;
+        average = beta * average + (1 - beta) * loss;
+        // Without the correction the average starts at 0 and would look like a fast-falling loss for ~1/(1-beta) steps.
+        Smoothed = average / (1 - Math.Pow(beta, averaged));
+        if (steps <= ignoreFirst)
+        {
             return false;
         }
         if (Smoothed > factor * Reference)

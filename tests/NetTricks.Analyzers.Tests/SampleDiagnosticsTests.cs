@@ -38,11 +38,13 @@ public class SampleDiagnosticsTests
         Assert.Empty(missing);
     }
 
-    [Fact]
-    public async Task FixedTraining_triggers_no_rule()
+    [Theory]
+    [InlineData("FixedTraining")]
+    [InlineData("TrainingProbes")]
+    public async Task Fixed_and_runtime_samples_trigger_no_rule(string sample)
     {
         var exceptions = new ConcurrentBag<System.Exception>();
-        var diagnostics = await RobustnessTests.AnalyzeAsync(RobustnessTests.SampleFiles("FixedTraining"), exceptions);
+        var diagnostics = await RobustnessTests.AnalyzeAsync(RobustnessTests.SampleFiles(sample), exceptions);
         Assert.Empty(exceptions);
         Assert.Empty(diagnostics.Where(d => d.Id.StartsWith("NT", System.StringComparison.Ordinal)).Select(d => d.ToString()));
     }

@@ -200,16 +200,19 @@ public sealed class LearningRateRangeTestTests
         Assert.Contains("no divergence", result.ToString());
     }
 
-    [Fact]
-    public void Model_parameters_and_Adam_state_are_restored_exactly()
+    [Theory]
+    [InlineData("adam", 3)]
+    [InlineData("sgd-momentum", 0)] // momentum buffers appear during the test and must be gone afterwards
+    [InlineData("sgd-momentum", 3)]
+    public void Model_parameters_and_optimizer_state_are_restored_exactly(string kind, int stepsBefore)
     {
         var generator = new Generator(11);
         var x = randn(new long[] { 32, 3 }, generator: generator);
         var y = randn(new long[] { 32, 1 }, generator: generator);
         var model = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1));
-        var optimizer = optim.Adam(model.parameters(), 0.003);
+        OptimizerHelper optimizer = kind == "adam" ? optim.Adam(model.parameters(), 0.003) : optim.SGD(model.parameters(), 0.003, momentum: 0.9);
         Func<Tensor, Tensor, Tensor> loss = (input, target) => nn.functional.mse_loss(model.call(input), target);
-        for (int i = 0; i < 3; i++) // non-trivial moments and step counts
+        for (int i = 0; i < stepsBefore; i++) // non-trivial moments, momentum buffers and step counts
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();

@@ -33,9 +33,13 @@ public sealed class TrainingLoopWithoutDisposeScopeAnalyzer : DiagnosticAnalyzer
         if (work.Count == 0)
             return;
 
-        // A scope (or DisposeEverything) per iteration, opened before the first forward/backward of the iteration.
-        var firstWork = work.Min(e => e.Invocation.Syntax.SpanStart);
-        if (events.Any(e => e.Kind == StepEventKind.DisposeScope && (e.ViaCall || e.Invocation.Syntax.SpanStart <= firstWork)))
+        // Work written in the loop needs a scope opened in the loop before it; work done inside a helper is covered
+        // by a scope in that same helper (a helper that only scopes its own temporaries does not cover the loop's).
+        var direct = work.Where(e => !e.ViaCall).ToList();
+        var directCovered = direct.Count == 0 || events.Any(e => e.Kind == StepEventKind.DisposeScope && !e.ViaCall &&
+            e.Invocation.Syntax.SpanStart <= direct.Min(w => w.Invocation.Syntax.SpanStart));
+        var helpersCovered = work.Where(e => e.ViaCall).All(w => events.Any(e => e.Kind == StepEventKind.DisposeScope && e.ViaCall && e.Invocation.Syntax == w.Invocation.Syntax));
+        if (directCovered && helpersCovered)
             return;
         if (HasDisposeEverything(loop) || DisposesTemporariesWithUsing(model, loop))
             return;
