@@ -12,7 +12,7 @@ namespace NetTricks.CodeFixes;
 
 /// <summary>
 /// NT4005: <c>RNN(...)</c> → <c>GRU(...)</c> (and <c>RNNCell</c> → <c>GRUCell</c>), with the declared type of the field or
-/// local that holds it; offered only where every declaration in reach is <c>var</c>, the RNN type or a base module type.
+/// local that holds it; offered only for a creation stored in its own declaration typed <c>var</c> or <c>RNN</c>/<c>RNNCell</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseGruCodeFix)), Shared]
 public sealed class UseGruCodeFix : CodeFixProvider
@@ -37,9 +37,9 @@ public sealed class UseGruCodeFix : CodeFixProvider
             // The declaration that stores it: `RNN rnn = RNN(...)` must change its type too; other explicit types (RNN fields
             // assigned in a constructor) are out of this fix's reach.
             var declaredType = creation.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type: var type } } } ? type : null;
-            if (declaredType is not null && !declaredType.IsVar && declaredType is not SimpleNameSyntax { Identifier.ValueText: "RNN" or "RNNCell" })
-                continue;
-            if (creation.Parent is AssignmentExpressionSyntax)
+            // Only a creation stored in its own declaration (`var` or the RNN type itself); returned, passed or assigned
+            // creations would change a type that other code may depend on.
+            if (declaredType is null || (!declaredType.IsVar && declaredType is not SimpleNameSyntax { Identifier.ValueText: "RNN" or "RNNCell" }))
                 continue;
             FixHelpers.Register(context, diagnostic, $"Use {gru}", (editor, _) =>
             {

@@ -31,6 +31,8 @@ public sealed class UseLeakyReluCodeFix : CodeFixProvider
             var names = sequential.ArgumentList.Arguments
                 .Select(a => a.Expression is TupleExpressionSyntax tuple && tuple.Arguments.Count == 2 ? tuple.Arguments[1].Expression : a.Expression)
                 .OfType<InvocationExpressionSyntax>()
+                // LeakyReLU's first parameter is the slope: only ReLU() or ReLU(inplace: ...) keep their meaning.
+                .Where(i => i.ArgumentList.Arguments.All(a => a.NameColon?.Name.Identifier.ValueText == "inplace"))
                 .Select(i => i.Expression switch { MemberAccessExpressionSyntax m => m.Name, SimpleNameSyntax s => s, _ => null })
                 .Where(n => n?.Identifier.ValueText == "ReLU")
                 .Select(n => n!)

@@ -17,7 +17,12 @@ internal sealed partial class TrainingCodeModel
     /// the helpers it calls) and computes metrics or predictions by name (Evaluate, Validate, Test, Predict,
     /// Accuracy...). Module forward bodies are never evaluation paths.
     /// </summary>
-    public bool IsOnEvaluationPath(IInvocationOperation modelCall, CancellationToken cancellationToken)
+    public bool IsOnEvaluationPath(IInvocationOperation modelCall, CancellationToken cancellationToken) =>
+        _evaluationPaths.GetOrAdd(modelCall.Syntax, _ => ComputeIsOnEvaluationPath(modelCall, cancellationToken));
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, bool> _evaluationPaths = new();
+
+    private bool ComputeIsOnEvaluationPath(IInvocationOperation modelCall, CancellationToken cancellationToken)
     {
         if (EnclosingMethod(modelCall, cancellationToken) is not { } method || IsModuleForward(method) || !IsSourceMethod(method))
             return false;
@@ -46,6 +51,46 @@ internal sealed partial class TrainingCodeModel
 
         Interlocked.CompareExchange(ref _evaluationCalls, new StrongBox<ImmutableArray<IInvocationOperation>>(builder.ToImmutable()), null);
         return _evaluationCalls!.Value;
+    }
+
+    private StrongBox<(ImmutableHashSet<string> TypeNames, ImmutableHashSet<ISymbol> Roots)>? _evaluatedModels;
+
+    /// <summary>
+    /// What evaluation paths run, computed once: the user module types evaluated, and the variables (locals, fields,
+    /// parameters and the variables those parameters receive) that hold evaluated models.
+    /// </summary>
+    public (ImmutableHashSet<string> TypeNames, ImmutableHashSet<ISymbol> Roots) EvaluatedModels(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _evaluatedModels) is { } cached)
+            return cached.Value;
+        var names = ImmutableHashSet.CreateBuilder<string>();
+        var roots = ImmutableHashSet.CreateBuilder<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var call in EvaluationCalls(cancellationToken))
+        {
+            var receiver = ReceiverOf(call)!;
+            if (receiver.Type is INamedTypeSymbol type && IsUserModuleType(type))
+                names.Add(type.Name);
+            else if (ResolveModule(receiver, new Trace(cancellationToken)) is { IsKnown: true } module && module.Name != "?")
+                names.Add(module.Name);
+            roots.UnionWith(RootSymbols(receiver, cancellationToken));
+        }
+
+        Interlocked.CompareExchange(ref _evaluatedModels, new StrongBox<(ImmutableHashSet<string>, ImmutableHashSet<ISymbol>)>((names.ToImmutable(), roots.ToImmutable())), null);
+        return _evaluatedModels!.Value;
+    }
+
+    /// <summary>The locals and fields a module value comes from, following parameters to their call sites (a few hops).</summary>
+    public ImmutableHashSet<ISymbol> RootSymbols(IOperation value, CancellationToken cancellationToken, int depth = 0)
+    {
+        var symbol = ReferencedSymbol(value);
+        if (symbol is null)
+            return ImmutableHashSet<ISymbol>.Empty;
+        var roots = ImmutableHashSet.Create<ISymbol>(SymbolEqualityComparer.Default, symbol);
+        if (symbol is not IParameterSymbol || depth >= 3)
+            return roots;
+        foreach (var definition in Definitions(value, cancellationToken))
+            roots = roots.Union(RootSymbols(definition, cancellationToken, depth + 1));
+        return roots;
     }
 
     /// <summary>True when a no_grad / inference_mode guard encloses the operation in its method, or guards every call of that method.</summary>

@@ -46,6 +46,9 @@ internal sealed partial class TrainingCodeModel
     private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IOperation>> _callSites = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, IOperation?> _bodies = new(SymbolEqualityComparer.Default);
 
+    // Reaching definitions of a local or parameter reference: a walk of its method body, asked by many rules.
+    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<IOperation>> _reaching = new();
+
     /// <summary>Strips implicit and explicit conversions (and other value-preserving wrappers).</summary>
     public static IOperation Unwrap(IOperation operation)
     {
@@ -77,16 +80,10 @@ internal sealed partial class TrainingCodeModel
         switch (value)
         {
             case ILocalReferenceOperation local:
-                return ReachingDefinitions(local, local.Local, out _);
+                return _reaching.GetOrAdd(local.Syntax, key => ReachingDefinitions(local, local.Local, out var ignored));
             case IParameterReferenceOperation parameter:
-                // Parameters are often reassigned (x = fc1.forward(x); ... return x;): writes in the body come first.
-                var written = ReachingDefinitions(parameter, parameter.Parameter, out var entryReaches);
-                if (!entryReaches)
-                    return written;
-                var arguments = IsModuleForward(parameter.Parameter.ContainingSymbol as IMethodSymbol)
-                    ? ImmutableArray<IOperation>.Empty // forward's input comes from every caller: unknown
-                    : ParameterArguments(parameter.Parameter, cancellationToken);
-                return written.IsEmpty ? arguments : arguments.IsEmpty ? ImmutableArray<IOperation>.Empty : written.AddRange(arguments);
+                return _reaching.GetOrAdd(parameter.Syntax, _ => ParameterDefinitions(parameter, cancellationToken));
+
             case IFieldReferenceOperation field:
                 return MemberDefinitions(field.Field, cancellationToken);
             case IPropertyReferenceOperation property when IsAutoProperty(property.Property):
@@ -100,6 +97,18 @@ internal sealed partial class TrainingCodeModel
             default:
                 return ImmutableArray.Create(value);
         }
+    }
+
+    private ImmutableArray<IOperation> ParameterDefinitions(IParameterReferenceOperation parameter, CancellationToken cancellationToken)
+    {
+        // Parameters are often reassigned (x = fc1.forward(x); ... return x;): writes in the body come first.
+        var written = ReachingDefinitions(parameter, parameter.Parameter, out var entryReaches);
+        if (!entryReaches)
+            return written;
+        var arguments = IsModuleForward(parameter.Parameter.ContainingSymbol as IMethodSymbol)
+            ? ImmutableArray<IOperation>.Empty // forward's input comes from every caller: unknown
+            : ParameterArguments(parameter.Parameter, cancellationToken);
+        return written.IsEmpty ? arguments : arguments.IsEmpty ? ImmutableArray<IOperation>.Empty : written.AddRange(arguments);
     }
 
     public static bool IsOwnOrigin(IOperation value, ImmutableArray<IOperation> definitions) =>

@@ -38,45 +38,19 @@ public sealed class NoValidationAnalyzer : DiagnosticAnalyzer
             .ToList();
         if (trained.Count == 0)
             return;
-        var evaluations = model.EvaluationCalls(context.CancellationToken);
+        var (typeNames, roots) = model.EvaluatedModels(context.CancellationToken);
         foreach (var receiver in trained)
         {
             var module = model.ResolveModule(receiver, new Trace(context.CancellationToken));
-            if (!module.IsKnown || IsEvaluated(model, receiver, module, evaluations, context))
+            if (!module.IsKnown || typeNames.Contains(module.Name) && receiver.Type is INamedTypeSymbol type && model.IsUserModuleType(type))
+                return;
+
+            // The same variable, also when both reach it through helper parameters: Train(model) / Evaluate(model).
+            if (model.RootSymbols(receiver, context.CancellationToken).Overlaps(roots))
                 return;
         }
 
         var name = model.ResolveModule(trained[0], new Trace(context.CancellationToken)).Name;
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT5006, loop.Syntax.GetFirstToken().GetLocation(), name));
-    }
-
-    private static bool IsEvaluated(TrainingCodeModel model, IOperation receiver, ModuleInfo module, ImmutableArray<IInvocationOperation> evaluations, OperationAnalysisContext context)
-    {
-        var trainedRoots = RootSymbols(model, receiver, context, 0);
-        var userType = receiver.Type is INamedTypeSymbol type && model.IsUserModuleType(type);
-        foreach (var evaluation in evaluations)
-        {
-            var evaluated = TrainingCodeModel.ReceiverOf(evaluation)!;
-            if (userType && model.ResolveModule(evaluated, new Trace(context.CancellationToken)).Name == module.Name)
-                return true;
-
-            // The same variable, also when both reach it through helper parameters: Train(model) / Evaluate(model).
-            if (RootSymbols(model, evaluated, context, 0).Overlaps(trainedRoots))
-                return true;
-        }
-
-        return false;
-    }
-
-    /// <summary>The locals and fields a module value comes from, following parameters to their call sites (a few hops).</summary>
-    private static ImmutableHashSet<ISymbol> RootSymbols(TrainingCodeModel model, IOperation value, OperationAnalysisContext context, int depth)
-    {
-        var symbol = TrainingCodeModel.ReferencedSymbol(value);
-        if (symbol is not IParameterSymbol || depth >= 3)
-            return symbol is null ? ImmutableHashSet<ISymbol>.Empty : ImmutableHashSet.Create<ISymbol>(SymbolEqualityComparer.Default, symbol);
-        var roots = ImmutableHashSet.Create<ISymbol>(SymbolEqualityComparer.Default, symbol);
-        foreach (var definition in model.Definitions(value, context.CancellationToken))
-            roots = roots.Union(RootSymbols(model, definition, context, depth + 1));
-        return roots;
     }
 }

@@ -67,13 +67,14 @@ public sealed class NonDifferentiableOpInForwardAnalyzer : DiagnosticAnalyzer
                         break; // nothing flows back through it anyway
                     }
 
-                    var masks = name is "masked_fill" or "masked_fill_" ? new[] { 1 } : name == "where" ? new[] { 0 } : System.Array.Empty<int>();
+                    // The mask / condition argument carries no gradient by design: where(condition, ...) in both forms,
+                    // masked_fill(mask, value) fluent or masked_fill(input, mask, value) functional.
+                    var maskOrdinal = name == "where" ? 0 : name is "masked_fill" or "masked_fill_" ? (invocation.Instance is null ? 1 : 0) : -1;
                     if (invocation.Instance is { } receiver)
                         Walk(model, receiver, trace, found, context);
                     foreach (var argument in invocation.Arguments.Where(a => model.Symbols.IsTensor(a.Value.Type)))
                     {
-                        var ordinal = argument.Parameter?.Ordinal ?? -1;
-                        if (!masks.Contains(invocation.Instance is null ? ordinal : ordinal + 1))
+                        if (argument.Parameter?.Ordinal != maskOrdinal)
                             Walk(model, argument.Value, trace, found, context);
                     }
 
