@@ -11,11 +11,12 @@ namespace NetTricks;
 /// A <em>step</em> is one forward of the checked model in training mode with gradients enabled (evaluation
 /// forwards are not checked and cost nothing). Every step checks the model input and output for NaN/infinity (when
 /// one is found, the layer outputs of the step, kept until its end, are searched for the first non-finite one) and,
-/// after <c>AfterBackward()</c>, every parameter gradient: one reduction per tensor and one read per step. Sampled
-/// steps (step 1, then every <see cref="SampleEvery"/>-th) also check every layer output, which catches the rare
-/// NaN/infinity that does not reach the output (relu(-inf) = 0), and compute the statistics: dead units, saturation,
-/// drift, gradient norms, and (on the first and every 100th sampled step, since it reads every weight and
-/// symmetric weights come from the initialization) identical neurons.
+/// after <c>AfterBackward()</c>, the parameter gradients (biases standing in for the weights of their layer): one
+/// reduction per tensor and one read per check. Sampled steps (step 1, then every <see cref="SampleEvery"/>-th) also
+/// check every layer output and every gradient, which catches the rare NaN/infinity that does not reach the output
+/// (relu(-inf) = 0), and compute the statistics: dead units, saturation, drift, gradient norms, and (on the first
+/// and every 100th sampled step, since it reads every weight and symmetric weights come from the initialization)
+/// identical neurons.
 /// </remarks>
 public sealed class CheckedOptions
 {

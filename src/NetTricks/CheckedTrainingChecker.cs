@@ -39,6 +39,7 @@ public sealed class TrainingChecker : IDisposable
     private readonly List<Entry> outputs = new(); // input and observed outputs of the step, in completion order
     private readonly Dictionary<(long, torch.ScalarType, string), torch.Tensor> projections = new();
     private List<LayerInfo>? trainableLayers;
+    private List<ParameterInfo>? parameters;
 
     private bool inStep;
     private bool stepSampled;
@@ -96,10 +97,12 @@ public sealed class TrainingChecker : IDisposable
     internal torch.nn.Module Inner { get; }
 
     /// <summary>
-    /// Checks the parameter gradients of the last training step: NaN/infinity on every step (before the optimizer
-    /// can spread it into the weights), and on sampled steps the ratio of the first to the last layer's weight
-    /// gradient norm (vanishing/exploding gradients). Call it after <c>loss.backward()</c> and before
-    /// <c>optimizer.step()</c>, or use <see cref="Step"/>. A second call for the same step does nothing.
+    /// Checks the parameter gradients of the last training step: NaN/infinity on every step, before the optimizer
+    /// can spread it into the weights (every gradient on sampled steps; in between, the bias gradient of each
+    /// Linear/Conv/Bilinear layer stands in for its weight gradient, since a non-finite value flowing into the layer
+    /// shows in both), and on sampled steps the ratio of the first to the last layer's weight gradient norm
+    /// (vanishing/exploding gradients). Call it after <c>loss.backward()</c> and before <c>optimizer.step()</c>, or
+    /// use <see cref="Step"/>. A second call for the same step does nothing.
     /// </summary>
     /// <exception cref="NonFiniteValueException">A gradient is not finite and <see cref="CheckedOptions.ThrowOnNonFinite"/> is set.</exception>
     public void AfterBackward()
@@ -113,17 +116,21 @@ public sealed class TrainingChecker : IDisposable
         try
         {
             using var noGrad = torch.no_grad();
-            foreach (var (name, parameter) in model.named_parameters())
+            foreach (var (name, parameter, floating, everyStep) in Parameters())
             {
+                if (!everyStep && !stepSampled)
+                {
+                    continue;
+                }
                 var gradient = parameter.grad;
                 if (gradient is null)
                 {
                     continue;
                 }
                 owned.Add(gradient); // each .grad is a new handle to the same storage: ours to release
-                if (torch.is_floating_point(gradient) && !gradient.is_sparse)
+                if (floating && !gradient.is_sparse)
                 {
-                    AddScalar(new Entry(EntryKind.GradientSentinel, name, gradient, gradient.numel()), FiniteProbe(gradient));
+                    AddScalar(new Entry(EntryKind.GradientSentinel, name, gradient, 0), FiniteProbe(gradient));
                 }
             }
             if (stepSampled)
@@ -383,8 +390,36 @@ public sealed class TrainingChecker : IDisposable
         Release(input, null);
     }
 
-    /// <summary>Forgets the cached list of weight layers (after layers were added to the model).</summary>
-    internal void LayersChanged() => trainableLayers = null;
+    /// <summary>Forgets the cached lists of weight layers and parameters (after layers were added to the model).</summary>
+    internal void LayersChanged()
+    {
+        trainableLayers = null;
+        parameters = null;
+    }
+
+    // named_parameters() builds every name again on each call: the list is cached, and rebuilt on sampled steps and
+    // whenever a parameter was disposed (module.to(dtype or device) replaces and disposes every parameter).
+    private List<ParameterInfo> Parameters()
+    {
+        if (parameters is null || stepSampled || parameters.Exists(p => p.Parameter.IsInvalid))
+        {
+            // A bias gradient is the gradient flowing into the layer's output summed over the batch, so a NaN or
+            // infinity there shows in it; the weight gradient adds only the layer's input, which the forward checks
+            // saw finite. So between sampled steps the bias stands in for the (much larger) weight of its layer.
+            var coveredByBias = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+            foreach (var layer in TrainableLayers())
+            {
+                if (layer.Bias is { requires_grad: true } && layer.Weight is { } weight)
+                {
+                    coveredByBias.Add(weight);
+                }
+            }
+            parameters = model.named_parameters()
+                .Select(p => new ParameterInfo(p.name, p.parameter, torch.is_floating_point(p.parameter), !coveredByBias.Contains(p.parameter)))
+                .ToList();
+        }
+        return parameters;
+    }
 
     private List<LayerInfo> TrainableLayers() =>
         trainableLayers ??= InitLayers.Leaves(Inner).Where(l => l.Role == LayerRole.Trainable).ToList();
@@ -494,7 +529,7 @@ public sealed class TrainingChecker : IDisposable
         float[] values;
         using (var stacked = torch.stack(scalars))
         {
-            // The one synchronisation of the step.
+            // The one synchronisation of this forward pass (or of this gradient check).
             using var copy = stacked.device_type == DeviceType.CPU ? null : stacked.cpu();
             values = MemoryMarshal.Cast<byte, float>((copy ?? stacked).bytes).ToArray(); // cheaper than data<float>()
         }
@@ -507,14 +542,14 @@ public sealed class TrainingChecker : IDisposable
                 LocateNonFinite();
                 break;
             }
-            if (entry.Kind == EntryKind.GradientSentinel && !float.IsFinite(values[i]) && FirstNonFinite(entry.Tensor!) is { } bad)
+            if (entry.Kind == EntryKind.GradientSentinel && !float.IsFinite(values[i]))
             {
-                ReportNonFiniteGradient(i, values, bad.Index, bad.Value);
+                ReportNonFiniteGradient();
                 break;
             }
         }
 
-        var gradientNorms = new List<(string Layer, double Norm)>();
+        List<(string Layer, double Norm)>? gradientNorms = null;
         for (int i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
@@ -534,11 +569,14 @@ public sealed class TrainingChecker : IDisposable
                     CheckIdentical(entry, value, values[i + 1]);
                     break;
                 case EntryKind.GradientNorm:
-                    gradientNorms.Add((entry.Name, value));
+                    (gradientNorms ??= new()).Add((entry.Name, value));
                     break;
             }
         }
-        CheckGradientRatio(gradientNorms);
+        if (gradientNorms is not null)
+        {
+            CheckGradientRatio(gradientNorms);
+        }
     }
 
     private void CheckDead(Entry entry, double fraction)
@@ -667,37 +705,33 @@ public sealed class TrainingChecker : IDisposable
         }
     }
 
-    private void ReportNonFiniteGradient(int firstBad, float[] values, long[] index, double value)
+    private void ReportNonFiniteGradient()
     {
-        // Parameters come in forward (registration) order; the last one with a non-finite gradient is the one
-        // nearest to where NaN/infinity entered the backward pass.
+        // Rare path: look at every gradient. Parameters come in forward (registration) order; the last one with a
+        // non-finite gradient is the one nearest to where NaN/infinity entered the backward pass.
         var bad = new List<string>();
-        int lastBad = firstBad;
-        for (int i = firstBad; i < entries.Count; i++)
+        (string Name, long[] Index, double Value)? nearest = null;
+        foreach (var info in Parameters())
         {
-            if (entries[i].Kind == EntryKind.GradientSentinel && !float.IsFinite(values[i]))
+            using var gradient = info.Parameter.grad;
+            if (gradient is not null && info.Floating && !gradient.is_sparse && FirstNonFinite(gradient) is { } found)
             {
-                bad.Add(entries[i].Name);
-                lastBad = i;
+                bad.Add(info.Name);
+                nearest = (info.Name, found.Index, found.Value);
             }
         }
-        var entry = entries[lastBad];
-        if (lastBad != firstBad && FirstNonFinite(entry.Tensor!) is { } nearest)
+        if (nearest is not { } culprit)
         {
-            (index, value) = (nearest.Index, nearest.Value);
+            return; // a float32 sum overflowed: every gradient is finite
         }
-        else if (lastBad != firstBad)
-        {
-            entry = entries[firstBad];
-        }
-        var finding = new TrainingFinding(FindingKind.NonFinite, entry.Name, StepCount, value, double.NaN,
-            $"NetTricks: the gradient of '{entry.Name}' contains {Format(value)} at index [{string.Join(", ", index)}] at step {Format(StepCount)} "
-            + $"(non-finite gradients: {string.Join(", ", bad)}). The outputs were finite, so it arose in backward at or after '{entry.Name}': "
+        var finding = new TrainingFinding(FindingKind.NonFinite, culprit.Name, StepCount, culprit.Value, double.NaN,
+            $"NetTricks: the gradient of '{culprit.Name}' contains {Format(culprit.Value)} at index [{string.Join(", ", culprit.Index)}] at step {Format(StepCount)} "
+            + $"(non-finite gradients: {string.Join(", ", bad)}). The outputs were finite, so it arose in backward at or after '{culprit.Name}': "
             + "sqrt or log near zero, division by a tiny value, an overflowing loss. Do not take the optimizer step.");
         Record(finding);
         if (Options.ThrowOnNonFinite)
         {
-            throw new NonFiniteValueException(finding, NonFiniteLocation.Gradient, index);
+            throw new NonFiniteValueException(finding, NonFiniteLocation.Gradient, culprit.Index);
         }
     }
 
@@ -782,7 +816,9 @@ public sealed class TrainingChecker : IDisposable
 
     private static string Percent(double fraction) => (fraction * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
-    private sealed record Entry(EntryKind Kind, string Name, torch.Tensor? Tensor, long Count)
+    private readonly record struct ParameterInfo(string Name, Parameter Parameter, bool Floating, bool EveryStep);
+
+    private readonly record struct Entry(EntryKind Kind, string Name, torch.Tensor? Tensor, long Count)
     {
         public NonFiniteLocation Location { get; init; }
 

@@ -236,6 +236,20 @@ public sealed class CheckedLayersTests
         Assert.True(double.IsNaN(error.Value));
         Assert.Contains("non-finite gradients: fc1.weight, fc1.bias", error.Message);
         Assert.True(((Linear)model[0]).weight.equal(before).all().item<bool>(), "the optimizer stepped on NaN gradients");
+
+        // On an unsampled step only the biases are summed (they stand in for their layer's weight): still caught.
+        var sampled = CheckedSequential.Create(Quiet(10), ("fc1", nn.Linear(4, 3)), ("norm", new RowNorm()), ("fc2", nn.Linear(1, 1)));
+        using (no_grad())
+        {
+            ((Linear)sampled[0]).bias!.zero_();
+        }
+        sampled.call(randn(new long[] { 5, 4 }, generator: new Generator(15))).sum().backward();
+        sampled.AfterBackward();
+        sampled.zero_grad();
+        sampled.call(x).sum().backward();
+        var unsampled = Assert.Throws<NonFiniteValueException>(() => sampled.AfterBackward());
+        Assert.Equal(("fc1.bias", 2L), (unsampled.Layer, unsampled.Step));
+        Assert.Equal(1, sampled.Checker.SampledSteps);
     }
 
     private sealed class CallNet : nn.Module<Tensor, Tensor>
