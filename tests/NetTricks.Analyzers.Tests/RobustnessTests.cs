@@ -27,6 +27,7 @@ public class RobustnessTests
         .Cast<MetadataReference>()
         .Append(MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location))
         .Append(MetadataReference.CreateFromFile(typeof(NetTricks.MiniBatch).Assembly.Location))
+        .Concat(Infrastructure.TestReferences.MlNet.Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location)))
         .ToList();
 
     public static string RepositoryRoot()

@@ -39,6 +39,29 @@ internal static class Registration
         });
     }
 
+    /// <summary>
+    /// Registers a handler for invocations in compilations that reference TorchSharp or ML.NET (<c>Microsoft.ML.MLContext</c>):
+    /// the data rules cover both libraries. Nothing is registered when neither is referenced. In an ML.NET-only
+    /// compilation the model has no TorchSharp symbols (<see cref="TrainingCodeModel.HasTorchSharp"/> is false), and
+    /// <see cref="TrainingCodeModel.MlNet"/> is null when ML.NET is not referenced.
+    /// </summary>
+    public static void OnTorchSharpOrMlNetInvocations(AnalysisContext context, Action<OperationAnalysisContext, TrainingCodeModel, IInvocationOperation> handler)
+    {
+        context.RegisterCompilationStartAction(start =>
+        {
+            var model = TrainingCodeModel.TryGetForTorchSharpOrMlNet(start.Compilation);
+            if (model is null)
+                return;
+            start.RegisterOperationAction(
+                operationContext =>
+                {
+                    model.Remember(operationContext.Operation.SemanticModel);
+                    handler(operationContext, model, (IInvocationOperation)operationContext.Operation);
+                },
+                OperationKind.Invocation);
+        });
+    }
+
     public static void OnInvocations(AnalysisContext context, Action<OperationAnalysisContext, TrainingCodeModel, IInvocationOperation> handler)
     {
         context.RegisterCompilationStartAction(start =>

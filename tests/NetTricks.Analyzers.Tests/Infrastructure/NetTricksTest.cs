@@ -16,7 +16,7 @@ public sealed class NetTricksTest<TAnalyzer, TCodeFix> : CSharpCodeFixTest<TAnal
     where TAnalyzer : DiagnosticAnalyzer, new()
     where TCodeFix : CodeFixProvider, new()
 {
-    public NetTricksTest(bool withRuntime = false, bool withTorchSharp = true)
+    public NetTricksTest(bool withRuntime = false, bool withTorchSharp = true, bool withMlNet = false)
     {
         ReferenceAssemblies = new ReferenceAssemblies("net8.0");
         TestState.AdditionalReferences.AddRange(Basic.Reference.Assemblies.Net80.References.All);
@@ -24,6 +24,11 @@ public sealed class NetTricksTest<TAnalyzer, TCodeFix> : CSharpCodeFixTest<TAnal
             TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location));
         if (withRuntime)
             TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(NetTricks.MiniBatch).Assembly.Location));
+        if (withMlNet)
+        {
+            foreach (var assembly in TestReferences.MlNet)
+                TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(assembly.Location));
+        }
     }
 }
 
@@ -70,4 +75,18 @@ public static class Verify<TAnalyzer, TCodeFix>
         };
         return test.RunAsync(CancellationToken.None);
     }
+}
+
+/// <summary>Assemblies that test compilations reference.</summary>
+public static class TestReferences
+{
+    /// <summary>The ML.NET assemblies user code compiles against (the Microsoft.ML package, without FastTree/LightGbm).</summary>
+    public static readonly System.Reflection.Assembly[] MlNet =
+    {
+        typeof(Microsoft.ML.MLContext).Assembly,               // Microsoft.ML.Data
+        typeof(Microsoft.ML.IDataView).Assembly,               // Microsoft.ML.DataView
+        typeof(Microsoft.ML.IEstimator<>).Assembly,            // Microsoft.ML.Core
+        typeof(Microsoft.ML.StandardTrainersCatalog).Assembly, // Microsoft.ML.StandardTrainers
+        typeof(Microsoft.ML.CategoricalCatalog).Assembly,      // Microsoft.ML.Transforms
+    };
 }

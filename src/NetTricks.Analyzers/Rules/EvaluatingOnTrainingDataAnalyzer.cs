@@ -1,0 +1,45 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using NetTricks.Analyzers.Model;
+
+namespace NetTricks.Analyzers.Rules;
+
+/// <summary>
+/// NT6002: a model is scored on the data it was trained on. ML.NET: <c>Evaluate</c> on <c>model.Transform(rows)</c>
+/// where <c>model</c> was fitted on rows that overlap them, and the same fitted model is never evaluated on held-out
+/// data. TorchSharp: every evaluation of a model (outside its training loops) reads a tensor its training reads.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class EvaluatingOnTrainingDataAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NT6002);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        Registration.OnTorchSharpOrMlNetInvocations(context, Analyze);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    {
+        if (model.MlNet is not null && model.IsMlNetEvaluate(invocation))
+        {
+            if (model.EvaluationOnTrainingData(invocation, context.CancellationToken) is { } finding)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT6002, invocation.Syntax.GetLocation(), new[] { finding.Fit.Syntax.GetLocation() },
+                    finding.Transformer.Syntax.ToString(), finding.EvaluatedData.Syntax.ToString()));
+            }
+
+            return;
+        }
+
+        // TorchSharp: the report sites (model calls on evaluation paths, calls of metric helpers) are computed once.
+        if (!model.HasTorchSharp || !(model.IsSourceMethod(invocation.TargetMethod) || model.Classify(invocation) == StepEventKind.ModelCall))
+            return;
+        if (model.ScoresOnTrainingTensors(context.CancellationToken).TryGetValue(invocation.Syntax, out var score))
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT6002, invocation.Syntax.GetLocation(), score.Model, score.Data));
+    }
+}
