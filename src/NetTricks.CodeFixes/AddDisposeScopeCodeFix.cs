@@ -27,26 +27,15 @@ public sealed class AddDisposeScopeCodeFix : CodeFixProvider
         {
             if (root is null || model is null || !FixHelpers.IsFixable(diagnostic))
                 continue;
-            var loop = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<StatementSyntax>().FirstOrDefault(s => s is ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
-            var body = loop switch
-            {
-                ForStatementSyntax f => f.Statement,
-                CommonForEachStatementSyntax f => f.Statement,
-                WhileStatementSyntax w => w.Statement,
-                DoStatementSyntax d => d.Statement,
-                _ => null,
-            } as BlockSyntax;
+            var loop = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<StatementSyntax>()
+                .FirstOrDefault(s => s is ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+            var body = FixHelpers.LoopBody(loop) as BlockSyntax;
             if (body is null)
                 continue;
             var name = body.DescendantTokens().Any(t => t.ValueText == "scope") || !model.LookupSymbols(body.SpanStart, name: "scope").IsEmpty ? "disposeScope" : "scope";
             FixHelpers.Register(context, diagnostic, "Dispose each iteration's tensors (NewDisposeScope)", (editor, _) =>
             {
-                var statement = SyntaxFactory.LocalDeclarationStatement(
-                        SyntaxFactory.VariableDeclaration(SyntaxFactory.IdentifierName("var"), SyntaxFactory.SingletonSeparatedList(
-                            SyntaxFactory.VariableDeclarator(name).WithInitializer(SyntaxFactory.EqualsValueClause(
-                                SyntaxFactory.InvocationExpression(FixHelpers.Qualified("TorchSharp.torch.NewDisposeScope")))))))
-                    .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword))
-                    .WithAdditionalAnnotations(Formatter.Annotation);
+                var statement = FixHelpers.UsingDeclaration(name, SyntaxFactory.InvocationExpression(FixHelpers.Qualified("TorchSharp.torch.NewDisposeScope")));
                 editor.ReplaceNode(body, (current, _) => ((BlockSyntax)current).WithStatements(((BlockSyntax)current).Statements.Insert(0, statement)));
                 return Task.FromResult(true);
             });

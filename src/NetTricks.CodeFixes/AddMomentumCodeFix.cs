@@ -32,12 +32,7 @@ public sealed class AddMomentumCodeFix : CodeFixProvider
             var momentum = operation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "momentum" && a.ArgumentKind == ArgumentKind.Explicit)?.Syntax as ArgumentSyntax;
             FixHelpers.Register(context, diagnostic, "Add momentum: 0.9", (editor, _) =>
             {
-                var value = SyntaxFactory.ParseExpression("0.9");
-                if (momentum is not null)
-                    editor.ReplaceNode(momentum.Expression, value.WithTriviaFrom(momentum.Expression));
-                else
-                    editor.ReplaceNode(creation.ArgumentList, (current, _) => ((ArgumentListSyntax)current).AddArguments(
-                        SyntaxFactory.Argument(SyntaxFactory.NameColon("momentum"), default, value)));
+                FixHelpers.SetArgument(editor, creation, momentum, "momentum", SyntaxFactory.ParseExpression("0.9"));
                 return Task.FromResult(true);
             });
         }

@@ -35,12 +35,7 @@ public sealed class AddWeightDecayCodeFix : CodeFixProvider
             var explicitArgument = operation?.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter, parameter) && a.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.Explicit)?.Syntax as ArgumentSyntax;
             FixHelpers.Register(context, diagnostic, "Add weight_decay: 1e-4", (editor, _) =>
             {
-                var value = SyntaxFactory.ParseExpression("1e-4");
-                if (explicitArgument is not null)
-                    editor.ReplaceNode(explicitArgument.Expression, value.WithTriviaFrom(explicitArgument.Expression));
-                else
-                    editor.ReplaceNode(creation.ArgumentList, (current, _) => ((ArgumentListSyntax)current).AddArguments(
-                        SyntaxFactory.Argument(SyntaxFactory.NameColon("weight_decay"), default, value)));
+                FixHelpers.SetArgument(editor, creation, explicitArgument, "weight_decay", SyntaxFactory.ParseExpression("1e-4"));
                 return Task.FromResult(true);
             });
         }

@@ -100,4 +100,43 @@ internal static class FixHelpers
         diagnostic.Properties.TryGetValue(FixProperties.SiteShapes, out var shapes) && !string.IsNullOrEmpty(shapes)
             ? shapes!.Split(',').ToImmutableArray()
             : ImmutableArray<string>.Empty;
+
+    /// <summary>The body of a for / foreach / while / do statement.</summary>
+    public static StatementSyntax? LoopBody(StatementSyntax? loop) => loop switch
+    {
+        ForStatementSyntax f => f.Statement,
+        CommonForEachStatementSyntax f => f.Statement,
+        WhileStatementSyntax w => w.Statement,
+        DoStatementSyntax d => d.Statement,
+        _ => null,
+    };
+
+    /// <summary>The loop statement starting at a position the analyzer recorded (<see cref="FixProperties.LoopStart"/>).</summary>
+    public static StatementSyntax? LoopAt(SyntaxNode root, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.TryGetValue(FixProperties.LoopStart, out var text) ||
+            !int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var start) ||
+            start < 0 || start >= root.FullSpan.End)
+            return null;
+        return root.FindToken(start).Parent?.AncestorsAndSelf().OfType<StatementSyntax>()
+            .FirstOrDefault(s => s.SpanStart == start && s is ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+    }
+
+    /// <summary><c>using var name = value;</c>, formatted where it is inserted.</summary>
+    public static LocalDeclarationStatementSyntax UsingDeclaration(string name, ExpressionSyntax value) =>
+        SyntaxFactory.LocalDeclarationStatement(
+                SyntaxFactory.VariableDeclaration(SyntaxFactory.IdentifierName("var"), SyntaxFactory.SingletonSeparatedList(
+                    SyntaxFactory.VariableDeclarator(name).WithInitializer(SyntaxFactory.EqualsValueClause(value)))))
+            .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword))
+            .WithAdditionalAnnotations(Formatter.Annotation);
+
+    /// <summary>Sets an argument: replaces the value of an explicit one, or appends it as a named argument.</summary>
+    public static void SetArgument(DocumentEditor editor, InvocationExpressionSyntax invocation, ArgumentSyntax? existing, string name, ExpressionSyntax value)
+    {
+        if (existing is not null)
+            editor.ReplaceNode(existing.Expression, value.WithTriviaFrom(existing.Expression));
+        else
+            editor.ReplaceNode(invocation.ArgumentList, (current, _) => ((ArgumentListSyntax)current).AddArguments(
+                SyntaxFactory.Argument(SyntaxFactory.NameColon(name), default, value)));
+    }
 }

@@ -34,12 +34,7 @@ public sealed class InsertNoGradCodeFix : CodeFixProvider
                 name = "gradientMode" + i;
             FixHelpers.Register(context, diagnostic, "Evaluate under torch.no_grad()", (editor, _) =>
             {
-                var guard = SyntaxFactory.LocalDeclarationStatement(
-                        SyntaxFactory.VariableDeclaration(SyntaxFactory.IdentifierName("var"), SyntaxFactory.SingletonSeparatedList(
-                            SyntaxFactory.VariableDeclarator(name).WithInitializer(SyntaxFactory.EqualsValueClause(
-                                SyntaxFactory.InvocationExpression(FixHelpers.Qualified("TorchSharp.torch.no_grad")))))))
-                    .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword))
-                    .WithAdditionalAnnotations(Formatter.Annotation);
+                var guard = FixHelpers.UsingDeclaration(name, SyntaxFactory.InvocationExpression(FixHelpers.Qualified("TorchSharp.torch.no_grad")));
                 editor.ReplaceNode(body, (current, _) => ((BlockSyntax)current).WithStatements(((BlockSyntax)current).Statements.Insert(0, guard)));
                 return Task.FromResult(true);
             });

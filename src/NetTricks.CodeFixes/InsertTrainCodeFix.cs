@@ -25,17 +25,9 @@ public sealed class InsertTrainCodeFix : CodeFixProvider
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root is null || !FixHelpers.IsFixable(diagnostic) || !diagnostic.Properties.TryGetValue(FixProperties.Model, out var model) || model is null ||
-                !diagnostic.Properties.TryGetValue(FixProperties.LoopStart, out var startText) || !int.TryParse(startText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var start))
+            if (root is null || !FixHelpers.IsFixable(diagnostic) || !diagnostic.Properties.TryGetValue(FixProperties.Model, out var model) || model is null)
                 continue;
-            var body = root.FindToken(start).Parent?.AncestorsAndSelf().OfType<StatementSyntax>().FirstOrDefault(s => s.SpanStart == start) switch
-            {
-                ForStatementSyntax f => f.Statement,
-                CommonForEachStatementSyntax f => f.Statement,
-                WhileStatementSyntax w => w.Statement,
-                DoStatementSyntax d => d.Statement,
-                _ => null,
-            };
+            var body = FixHelpers.LoopBody(FixHelpers.LoopAt(root, diagnostic));
             if (body is not BlockSyntax block)
                 continue;
             FixHelpers.Register(context, diagnostic, "Call train() at the start of each epoch", (editor, _) =>

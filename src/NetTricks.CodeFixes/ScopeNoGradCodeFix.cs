@@ -33,12 +33,7 @@ public sealed class ScopeNoGradCodeFix : CodeFixProvider
                 name = "gradientMode" + i;
             FixHelpers.Register(context, diagnostic, "Scope it with using (until the end of the block)", (editor, _) =>
             {
-                var declaration = SyntaxFactory.LocalDeclarationStatement(
-                        SyntaxFactory.VariableDeclaration(SyntaxFactory.IdentifierName("var"), SyntaxFactory.SingletonSeparatedList(
-                            SyntaxFactory.VariableDeclarator(name).WithInitializer(SyntaxFactory.EqualsValueClause(statement.Expression.WithoutTrivia())))))
-                    .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword))
-                    .WithTriviaFrom(statement)
-                    .WithAdditionalAnnotations(Formatter.Annotation);
+                var declaration = FixHelpers.UsingDeclaration(name, statement.Expression.WithoutTrivia()).WithTriviaFrom(statement);
                 editor.ReplaceNode(statement, declaration);
                 return Task.FromResult(true);
             });

@@ -26,18 +26,9 @@ public sealed class StepSchedulerCodeFix : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             if (root is null || !FixHelpers.IsFixable(diagnostic) ||
-                !diagnostic.Properties.TryGetValue(FixProperties.LoopStart, out var startText) ||
-                !int.TryParse(startText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var start) ||
                 root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<VariableDeclaratorSyntax>() is not { } scheduler)
                 continue;
-            var body = root.FindToken(start).Parent?.AncestorsAndSelf().OfType<StatementSyntax>().FirstOrDefault(s => s.SpanStart == start) switch
-            {
-                ForStatementSyntax f => f.Statement,
-                CommonForEachStatementSyntax f => f.Statement,
-                WhileStatementSyntax w => w.Statement,
-                DoStatementSyntax d => d.Statement,
-                _ => null,
-            };
+            var body = FixHelpers.LoopBody(FixHelpers.LoopAt(root, diagnostic));
             if (body is not BlockSyntax block)
                 continue;
             FixHelpers.Register(context, diagnostic, "Step the scheduler at the end of each epoch", (editor, _) =>

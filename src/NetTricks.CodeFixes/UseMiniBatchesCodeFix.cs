@@ -36,20 +36,9 @@ public sealed class UseMiniBatchesCodeFix : CodeFixProvider
         {
             if (!FixHelpers.IsFixable(diagnostic) ||
                 FixHelpers.NodeAt(root, diagnostic, FixProperties.InputSpan) is not ExpressionSyntax input ||
-                FixHelpers.NodeAt(root, diagnostic, FixProperties.TargetSpan) is not ExpressionSyntax target ||
-                !diagnostic.Properties.TryGetValue(FixProperties.LoopStart, out var loopStartText) ||
-                !int.TryParse(loopStartText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var loopStart))
+                FixHelpers.NodeAt(root, diagnostic, FixProperties.TargetSpan) is not ExpressionSyntax target)
                 continue;
-            var loop = root.FindToken(loopStart).Parent?.AncestorsAndSelf().OfType<StatementSyntax>()
-                .FirstOrDefault(s => s.SpanStart == loopStart && s is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
-            var body = loop switch
-            {
-                ForStatementSyntax f => f.Statement,
-                CommonForEachStatementSyntax f => f.Statement,
-                WhileStatementSyntax w => w.Statement,
-                DoStatementSyntax d => d.Statement,
-                _ => null,
-            };
+            var body = FixHelpers.LoopBody(FixHelpers.LoopAt(root, diagnostic));
             var inputSymbol = model.GetSymbolInfo(input, context.CancellationToken).Symbol;
             var targetSymbol = model.GetSymbolInfo(target, context.CancellationToken).Symbol;
             if (body is null || inputSymbol is null || targetSymbol is null)

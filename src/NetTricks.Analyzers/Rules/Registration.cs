@@ -10,22 +10,8 @@ namespace NetTricks.Analyzers.Rules;
 internal static class Registration
 {
     /// <summary>Registers a handler for operations of the given kinds (loops, assignments, ...).</summary>
-    public static void OnOperations(AnalysisContext context, Action<OperationAnalysisContext, TrainingCodeModel> handler, params OperationKind[] kinds)
-    {
-        context.RegisterCompilationStartAction(start =>
-        {
-            var model = TrainingCodeModel.TryGet(start.Compilation);
-            if (model is null)
-                return;
-            start.RegisterOperationAction(
-                operationContext =>
-                {
-                    model.Remember(operationContext.Operation.SemanticModel);
-                    handler(operationContext, model);
-                },
-                kinds);
-        });
-    }
+    public static void OnOperations(AnalysisContext context, Action<OperationAnalysisContext, TrainingCodeModel> handler, params OperationKind[] kinds) =>
+        Register(context, TrainingCodeModel.TryGet, handler, kinds);
 
     /// <summary>Registers a handler for named types (module classes) in TorchSharp compilations.</summary>
     public static void OnNamedTypes(AnalysisContext context, Action<SymbolAnalysisContext, TrainingCodeModel> handler)
@@ -45,37 +31,26 @@ internal static class Registration
     /// compilation the model has no TorchSharp symbols (<see cref="TrainingCodeModel.HasTorchSharp"/> is false), and
     /// <see cref="TrainingCodeModel.MlNet"/> is null when ML.NET is not referenced.
     /// </summary>
-    public static void OnTorchSharpOrMlNetInvocations(AnalysisContext context, Action<OperationAnalysisContext, TrainingCodeModel, IInvocationOperation> handler)
-    {
-        context.RegisterCompilationStartAction(start =>
-        {
-            var model = TrainingCodeModel.TryGetForTorchSharpOrMlNet(start.Compilation);
-            if (model is null)
-                return;
-            start.RegisterOperationAction(
-                operationContext =>
-                {
-                    model.Remember(operationContext.Operation.SemanticModel);
-                    handler(operationContext, model, (IInvocationOperation)operationContext.Operation);
-                },
-                OperationKind.Invocation);
-        });
-    }
+    public static void OnTorchSharpOrMlNetInvocations(AnalysisContext context, Action<OperationAnalysisContext, TrainingCodeModel, IInvocationOperation> handler) =>
+        Register(context, TrainingCodeModel.TryGetForTorchSharpOrMlNet, (c, m) => handler(c, m, (IInvocationOperation)c.Operation), OperationKind.Invocation);
 
-    public static void OnInvocations(AnalysisContext context, Action<OperationAnalysisContext, TrainingCodeModel, IInvocationOperation> handler)
+    public static void OnInvocations(AnalysisContext context, Action<OperationAnalysisContext, TrainingCodeModel, IInvocationOperation> handler) =>
+        Register(context, TrainingCodeModel.TryGet, (c, m) => handler(c, m, (IInvocationOperation)c.Operation), OperationKind.Invocation);
+
+    private static void Register(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Action<OperationAnalysisContext, TrainingCodeModel> handler, params OperationKind[] kinds)
     {
         context.RegisterCompilationStartAction(start =>
         {
-            var model = TrainingCodeModel.TryGet(start.Compilation);
+            var model = modelFor(start.Compilation);
             if (model is null)
                 return;
             start.RegisterOperationAction(
                 operationContext =>
                 {
                     model.Remember(operationContext.Operation.SemanticModel);
-                    handler(operationContext, model, (IInvocationOperation)operationContext.Operation);
+                    handler(operationContext, model);
                 },
-                OperationKind.Invocation);
+                kinds);
         });
     }
 }
