@@ -36,7 +36,7 @@ public sealed class SigmoidInHiddenLayersAnalyzer : DiagnosticAnalyzer
                     elements.Take(i).Any(e => TorchVocabulary.IsTrainableLayer(e.Info.Name)) &&
                     elements.Skip(i + 1).TakeWhile(e => !TorchVocabulary.ActivationFamilies.ContainsKey(e.Info.Name)).Any(e => TorchVocabulary.IsTrainableLayer(e.Info.Name)))
                 {
-                    Report(context, elements[i].Module.Syntax);
+                    Report(context, elements[i].Module.Syntax, fixable: true);
                 }
             }
 
@@ -52,16 +52,20 @@ public sealed class SigmoidInHiddenLayersAnalyzer : DiagnosticAnalyzer
         if (input is null)
             return;
         var output = model.OutputOf(input, new Trace(context.CancellationToken));
-        if (output.Kind != ActivationKind.Sigmoid || output.Sites.Length != 1 || output.Sites[0].Shape is not (SiteShape.FluentCall or SiteShape.FunctionalCall))
+        if (output.Kind != ActivationKind.Sigmoid || output.Sites.Length != 1 || output.Sites[0].Shape == SiteShape.SequentialElement)
             return;
+
+        // x.sigmoid() / torch.sigmoid(x) / this.act.forward(x) with a Sigmoid module: the sigmoid's own input.
         var sigmoid = model.GetOperation(output.Sites[0].Node, context.CancellationToken) as IInvocationOperation;
-        var sigmoidInput = sigmoid?.Instance ?? sigmoid?.Arguments.FirstOrDefault()?.Value;
+        var sigmoidInput = output.Sites[0].Shape == SiteShape.ModuleCall
+            ? sigmoid?.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value
+            : sigmoid?.Instance ?? sigmoid?.Arguments.FirstOrDefault()?.Value;
         if (sigmoidInput is not null && model.ModelCallsFeeding(sigmoidInput, new Trace(context.CancellationToken)).Any(c =>
                 TorchVocabulary.IsTrainableLayer(model.ResolveModule(TrainingCodeModel.ReceiverOf(c)!, new Trace(context.CancellationToken)).Name)))
-            Report(context, output.Sites[0].Node);
+            Report(context, output.Sites[0].Node, fixable: output.Sites[0].Shape != SiteShape.ModuleCall);
     }
 
-    private static void Report(OperationAnalysisContext context, SyntaxNode sigmoid) =>
+    private static void Report(OperationAnalysisContext context, SyntaxNode sigmoid, bool fixable) =>
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT2001, sigmoid.GetLocation(),
-            ImmutableDictionary<string, string?>.Empty.Add(FixProperties.Fixable, "true")));
+            fixable ? ImmutableDictionary<string, string?>.Empty.Add(FixProperties.Fixable, "true") : ImmutableDictionary<string, string?>.Empty));
 }

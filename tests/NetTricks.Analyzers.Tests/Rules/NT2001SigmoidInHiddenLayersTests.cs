@@ -68,4 +68,16 @@ public class NT2001SigmoidInHiddenLayersTests
             static void Main() { var model = Sequential(Linear(4, 8), Tanh(), Linear(8, 1)); }
         }
         """);
+
+    [Fact]
+    public Task A_Sigmoid_module_field_called_between_layers_fires_without_a_fix() => F.NoFixAsync(Sources.Usings + """
+        sealed class Net : Module<Tensor, Tensor>
+        {
+            private readonly Linear fc1 = Linear(4, 8);
+            private readonly Sigmoid act = Sigmoid();
+            private readonly Linear fc2 = Linear(8, 1);
+            public Net() : base("net") => RegisterComponents();
+            public override Tensor forward(Tensor x) => fc2.forward({|NT2001:act.forward(fc1.forward(x))|});
+        }
+        """);
 }
