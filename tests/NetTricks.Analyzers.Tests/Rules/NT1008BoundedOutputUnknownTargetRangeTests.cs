@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 using NetTricks.Analyzers.Tests.Infrastructure;
 using Xunit;
+using F = NetTricks.Analyzers.Tests.Infrastructure.Verify<NetTricks.Analyzers.Rules.ReluOnSignedOutputsAnalyzer, NetTricks.CodeFixes.RemoveFinalActivationCodeFix>;
 using V = NetTricks.Analyzers.Tests.Infrastructure.Verify<NetTricks.Analyzers.Rules.ReluOnSignedOutputsAnalyzer>;
 
 namespace NetTricks.Analyzers.Tests.Rules;
@@ -32,6 +33,31 @@ public class NT1008BoundedOutputUnknownTargetRangeTests
                 var model = Sequential(Linear(4, 1), Sigmoid());
                 var inside = MSELoss().forward(model.forward(randn(8, 4)), rand(8, 1));
                 var outside = {|NT1001:MSELoss().forward(model.forward(randn(8, 4)), randn(8, 1))|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_removes_the_final_activation() => F.FixAsync(Sources.Usings + """
+        static class Program
+        {
+            static Tensor LoadTargets() => torch.load("targets.pt");
+
+            static void Main()
+            {
+                var model = Sequential(Linear(4, 1), Sigmoid());
+                var loss = {|NT1008:MSELoss().forward(model.forward(randn(8, 4)), LoadTargets())|};
+            }
+        }
+        """, Sources.Usings + """
+        static class Program
+        {
+            static Tensor LoadTargets() => torch.load("targets.pt");
+
+            static void Main()
+            {
+                var model = Sequential(Linear(4, 1));
+                var loss = MSELoss().forward(model.forward(randn(8, 4)), LoadTargets());
             }
         }
         """);
