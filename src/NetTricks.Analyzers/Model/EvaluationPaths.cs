@@ -45,6 +45,9 @@ internal sealed partial class TrainingCodeModel
         var builder = ImmutableArray.CreateBuilder<IInvocationOperation>();
         foreach (var node in Index.CallsNamed("forward").AddRange(Index.CallsNamed("call")))
         {
+            // Most forward calls are layer calls inside a module's forward, never an evaluation path: skip them before binding.
+            if (node.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>()?.Identifier.ValueText == "forward")
+                continue;
             if (GetOperation(node, cancellationToken) is IInvocationOperation call && Classify(call) == StepEventKind.ModelCall && IsOnEvaluationPath(call, cancellationToken))
                 builder.Add(call);
         }
