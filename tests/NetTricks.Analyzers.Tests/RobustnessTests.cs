@@ -85,8 +85,11 @@ public class RobustnessTests
         {
             var text = files[fileIndex].Text;
 
-            // A seeded sample of cut points (a separate command could run every prefix).
-            foreach (var cut in Enumerable.Range(0, 12).Select(_ => random.Next(text.Length)).Append(text.Length / 2).Distinct())
+            // A seeded sample of cut points; NETTRICKS_FUZZ_EXHAUSTIVE=1 cuts at every line instead (slow: minutes per sample).
+            var cuts = System.Environment.GetEnvironmentVariable("NETTRICKS_FUZZ_EXHAUSTIVE") == "1"
+                ? Enumerable.Range(0, text.Length).Where(i => i == 0 || text[i - 1] == '\n')
+                : Enumerable.Range(0, 12).Select(_ => random.Next(text.Length)).Append(text.Length / 2).Distinct();
+            foreach (var cut in cuts)
             {
                 var edited = files.ToList();
                 edited[fileIndex] = (files[fileIndex].Path, text.Substring(0, cut));

@@ -103,4 +103,49 @@ public class NT5003NT5005EvaluationModeTests
             }
         }
         """);
+
+    [Fact]
+    public Task Fix_inside_a_training_loop_also_resumes_train_mode() => FEval.FixAsync(Sources.Usings + Classifier + """
+        static class Training
+        {
+            public static void Fit(Classifier model, Tensor x, Tensor y, Tensor xv, Tensor yv)
+            {
+                var optimizer = torch.optim.Adam(model.parameters());
+                for (var epoch = 0; epoch < 10; epoch++)
+                {
+                    optimizer.zero_grad();
+                    functional.cross_entropy(model.forward(x), y).backward();
+                    optimizer.step();
+
+                    using (torch.no_grad())
+                    {
+                        var accuracy = {|NT5003:model.forward(xv)|}.argmax(1).eq(yv).to_type(ScalarType.Float32).mean().item<float>();
+                        Console.WriteLine(accuracy);
+                    }
+                }
+            }
+        }
+        """, Sources.Usings + Classifier + """
+        static class Training
+        {
+            public static void Fit(Classifier model, Tensor x, Tensor y, Tensor xv, Tensor yv)
+            {
+                var optimizer = torch.optim.Adam(model.parameters());
+                for (var epoch = 0; epoch < 10; epoch++)
+                {
+                    optimizer.zero_grad();
+                    functional.cross_entropy(model.forward(x), y).backward();
+                    optimizer.step();
+
+                    model.eval();
+                    using (torch.no_grad())
+                    {
+                        var accuracy = model.forward(xv).argmax(1).eq(yv).to_type(ScalarType.Float32).mean().item<float>();
+                        Console.WriteLine(accuracy);
+                    }
+                    model.train();
+                }
+            }
+        }
+        """);
 }
