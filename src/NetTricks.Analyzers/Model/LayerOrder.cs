@@ -84,6 +84,39 @@ internal sealed partial class TrainingCodeModel
         return next is null ? "None" : ActivationOfCall(next);
     }
 
+    /// <summary>
+    /// The activation after a layer held in a local or field that is an element of one or more <c>Sequential(...)</c>
+    /// calls (<c>var fc = Linear(..); var model = Sequential(fc, ReLU(), ...)</c>): the answer of
+    /// <see cref="ActivationAfter"/> for its element, when every such Sequential agrees; null when it is in none or unknown.
+    /// </summary>
+    public string? ActivationAfterSequentialElement(IOperation layer, CancellationToken cancellationToken)
+    {
+        var symbol = ReferencedSymbol(layer);
+        if (symbol is not (ILocalSymbol or IFieldSymbol or IPropertySymbol))
+            return null;
+        string? answer = null;
+        var found = false;
+        foreach (var node in Index.CallsNamed("Sequential"))
+        {
+            if (symbol is ILocalSymbol && !layer.Syntax.SyntaxTree.Equals(node.SyntaxTree))
+                continue;
+            if (GetOperation(node, cancellationToken) is not IInvocationOperation sequential || !Symbols.IsTorchSharpType(sequential.TargetMethod.ContainingType))
+                continue;
+            foreach (var element in SequentialElements(sequential, cancellationToken))
+            {
+                if (!SymbolEqualityComparer.Default.Equals(ReferencedSymbol(element.Module), symbol))
+                    continue;
+                var activation = ActivationAfter(element.Module, cancellationToken);
+                if (activation is null || found && activation != answer)
+                    return null;
+                answer = activation;
+                found = true;
+            }
+        }
+
+        return answer;
+    }
+
     private string? ActivationOfCall(IInvocationOperation call)
     {
         if (Symbols.IsTorchSharpType(call.TargetMethod.ContainingType) && TorchVocabulary.ActivationFamilies.TryGetValue(call.TargetMethod.Name, out var family))

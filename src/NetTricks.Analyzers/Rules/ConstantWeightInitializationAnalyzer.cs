@@ -44,8 +44,18 @@ public sealed class ConstantWeightInitializationAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT2002, invocation.Syntax.GetLocation(), properties, layer.Syntax.ToString(), name));
     }
 
-    /// <summary>The activation after the layer's call in its module's forward (first call found), or null.</summary>
+    /// <summary>
+    /// The activation after a layer: after its call in its module's forward (first call found), or after its element in
+    /// the Sequential(s) it is part of; null when unknown.
+    /// </summary>
     internal static string? ActivationAfterLayer(TrainingCodeModel model, IOperation layer, OperationAnalysisContext context)
+    {
+        var fromForward = ActivationAfterLayerInForward(model, layer, context);
+        return fromForward ?? model.ActivationAfterSequentialElement(layer, context.CancellationToken);
+    }
+
+    /// <summary>The activation after the call of a layer field in its module's forward (first call found), or null.</summary>
+    private static string? ActivationAfterLayerInForward(TrainingCodeModel model, IOperation layer, OperationAnalysisContext context)
     {
         if (TrainingCodeModel.ReferencedSymbol(layer) is not IFieldSymbol field)
             return null;

@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,14 +10,18 @@ using NetTricks.Analyzers.Model;
 namespace NetTricks.Analyzers.Rules;
 
 /// <summary>
-/// NT2004: a <c>Sequential(...)</c> of at least four trainable layers whose activations are all ReLU, with no
-/// normalization layer, while nothing in the compilation applies He/Kaiming or the runtime's initializers, or wraps
-/// a model in the runtime's checked layers.
+/// NT2004: a model of at least four trainable layers whose activations are all ReLU, with no normalization layer:
+/// a <c>Sequential(...)</c>, or a custom module class whose <c>forward</c> applies such a stack (its layers, or the
+/// elements of a Sequential field it calls). Silent when He/Kaiming or the runtime's initializers are applied to
+/// that model or its layers, or that model is wrapped in the runtime's checked layers.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DeadReluRiskAnalyzer : DiagnosticAnalyzer
 {
     public const int MinimumDepth = 4;
+
+    /// <summary>Calls that initialise for ReLU (He) or monitor dead units, when applied to the model or its layers.</summary>
+    private static readonly string[] Safeguards = { "kaiming_uniform_", "kaiming_normal_", "HeNormal", "HeUniform", "ForActivation", "ForActivations", "InitializeForActivations", "Checked" };
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.NT2004);
 
@@ -23,7 +29,22 @@ public sealed class DeadReluRiskAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+
+        // One compilation start (as Registration does) for both actions: nothing at all without TorchSharp.
+        context.RegisterCompilationStartAction(start =>
+        {
+            var model = TrainingCodeModel.TryGet(start.Compilation);
+            if (model is null)
+                return;
+            start.RegisterOperationAction(
+                operationContext =>
+                {
+                    model.Remember(operationContext.Operation.SemanticModel);
+                    Analyze(operationContext, model, (IInvocationOperation)operationContext.Operation);
+                },
+                OperationKind.Invocation);
+            start.RegisterSymbolAction(symbolContext => AnalyzeModuleClass(symbolContext, model), SymbolKind.NamedType);
+        });
     }
 
     private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation sequential)
@@ -32,17 +53,65 @@ public sealed class DeadReluRiskAnalyzer : DiagnosticAnalyzer
             return;
         var elements = model.SequentialElements(sequential, context.CancellationToken);
         var names = elements.Select(e => e.Info.Name).ToList();
-        var depth = names.Count(TorchVocabulary.IsTrainableLayer);
-        var activations = names.Where(n => TorchVocabulary.ActivationFamilies.ContainsKey(n) || n is "Softmax" or "LogSoftmax").ToList();
-        if (depth < MinimumDepth || names.Contains("?") || activations.Count(a => a == "ReLU") < depth - 1 || activations.Any(a => a is not ("ReLU" or "Softmax" or "LogSoftmax")))
+        if (!IsPlainReluStack(names, out var depth))
             return;
-        if (names.Any(n => TorchVocabulary.NormalizationModules.Contains(n)))
-            return;
-        if (new[] { "kaiming_uniform_", "kaiming_normal_", "HeNormal", "HeUniform", "ForActivation", "ForActivations", "InitializeForActivations", "Checked" }
-            .Any(n => !model.Index.CallsNamed(n).IsEmpty))
+        if (HasSafeguard(model, sequential, null, context.CancellationToken))
             return;
 
         var properties = ImmutableDictionary<string, string?>.Empty.Add(FixProperties.Fixable, "true");
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT2004, sequential.Syntax.GetLocation(), properties, "Sequential", depth));
+    }
+
+    /// <summary>A custom module class whose forward applies a deep plain ReLU stack: reported at the class name (no fix).</summary>
+    private static void AnalyzeModuleClass(SymbolAnalysisContext context, TrainingCodeModel model)
+    {
+        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false } type || !model.IsUserModuleType(type))
+            return;
+        if (model.ForwardLayerSequence(type, context.CancellationToken, out var sequentials) is not { } sequence || !IsPlainReluStack(sequence, out var depth))
+            return;
+
+        // A Sequential field that is a deep ReLU stack on its own is reported at its creation already.
+        if (sequentials.Any(s => IsPlainReluStack(s, out _)))
+            return;
+        if (HasSafeguard(model, null, type, context.CancellationToken))
+            return;
+        var location = type.Locations.FirstOrDefault(l => l.IsInSource);
+        if (location is null)
+            return;
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT2004, location, type.Name, depth));
+    }
+
+    /// <summary>At least four trainable layers, every activation ReLU (a final softmax aside), no normalisation, nothing unknown.</summary>
+    private static bool IsPlainReluStack(IReadOnlyList<string> names, out int depth)
+    {
+        depth = names.Count(TorchVocabulary.IsTrainableLayer);
+        var activations = names.Where(n => TorchVocabulary.ActivationFamilies.ContainsKey(n) || n is "Softmax" or "LogSoftmax").ToList();
+        if (depth < MinimumDepth || names.Contains("?") || activations.Count(a => a == "ReLU") < depth - 1 || activations.Any(a => a is not ("ReLU" or "Softmax" or "LogSoftmax")))
+            return false;
+        return !names.Any(n => TorchVocabulary.NormalizationModules.Contains(n));
+    }
+
+    /// <summary>He init, the runtime initializers or checked layers applied to this model or its layers (receiver or argument).</summary>
+    private static bool HasSafeguard(TrainingCodeModel model, IOperation? creation, INamedTypeSymbol? moduleType, CancellationToken cancellationToken)
+    {
+        foreach (var name in Safeguards)
+        {
+            foreach (var node in model.Index.CallsNamed(name))
+            {
+                var (receiver, arguments) = model.GetOperation(node, cancellationToken) switch
+                {
+                    IInvocationOperation invocation => (invocation.Instance, invocation.Arguments),
+                    IObjectCreationOperation construction => (null, construction.Arguments),
+                    _ => (null, ImmutableArray<IArgumentOperation>.Empty),
+                };
+                var subjects = arguments.Where(a => a.ArgumentKind != ArgumentKind.DefaultValue).Select(a => a.Value);
+                if (receiver is not null)
+                    subjects = subjects.Append(receiver);
+                if (subjects.Any(s => model.RefersToModel(s, creation, moduleType, cancellationToken)))
+                    return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -36,7 +36,14 @@ public sealed class EvaluationModeAnalyzer : DiagnosticAnalyzer
         {
             var properties = ImmutableDictionary<string, string?>.Empty;
             if (reusable)
+            {
                 properties = properties.Add(FixProperties.Fixable, "true").Add(FixProperties.Model, receiver.Syntax.ToString());
+
+                // Inline validation inside a training loop's iteration: the fix must also switch back to train().
+                if (EnclosingTrainingLoop(model, call, context) is { } loop)
+                    properties = properties.Add(FixProperties.LoopStart, loop.Syntax.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT5003, call.Syntax.GetLocation(), properties, module.Name));
         }
 
@@ -47,6 +54,20 @@ public sealed class EvaluationModeAnalyzer : DiagnosticAnalyzer
                 properties = properties.Add(FixProperties.Fixable, "true");
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT5005, call.Syntax.GetLocation(), properties));
         }
+    }
+
+    /// <summary>The innermost loop around the call in its method (not through a lambda) whose iteration runs backward().</summary>
+    private static ILoopOperation? EnclosingTrainingLoop(TrainingCodeModel model, IOperation call, OperationAnalysisContext context)
+    {
+        for (var p = call.Parent; p is not null; p = p.Parent)
+        {
+            if (p is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                return null;
+            if (p is ILoopOperation loop && model.FactsOf(loop, context.CancellationToken).IsTraining)
+                return loop;
+        }
+
+        return null;
     }
 
     /// <summary>eval() (or train(false)) on some module earlier in the method, or before every call of the method.</summary>

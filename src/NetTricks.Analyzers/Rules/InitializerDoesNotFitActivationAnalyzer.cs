@@ -9,7 +9,8 @@ namespace NetTricks.Analyzers.Rules;
 
 /// <summary>
 /// NT2003: Xavier/Glorot on a layer followed by a ReLU-family activation, He/Kaiming on one followed by tanh or
-/// sigmoid (unless a nonlinearity/gain argument says otherwise), or <c>normal_(w, 0, 1)</c> on a wide layer.
+/// sigmoid (unless a nonlinearity/gain argument says otherwise), or <c>normal_(w, 0, 1)</c> / <c>w.normal_(0, 1)</c> on a wide
+/// layer. The activation comes from the module's forward or from the Sequential the layer is an element of.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class InitializerDoesNotFitActivationAnalyzer : DiagnosticAnalyzer
@@ -31,8 +32,11 @@ public sealed class InitializerDoesNotFitActivationAnalyzer : DiagnosticAnalyzer
         var isUnitNormal = name == "normal_";
         if (!(isXavier || isHe || isUnitNormal) || !model.Symbols.IsTorchSharpType(invocation.TargetMethod.ContainingType))
             return;
-        var weight = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
-        if (weight is null || TrainingCodeModel.Unwrap(weight) is not IPropertyReferenceOperation { Property.Name: "weight", Instance: { } layer } || !model.Symbols.IsModule(layer.Type))
+
+        // init.xxx_(layer.weight, ...) or the tensor-method form layer.weight.normal_(0, 1) (also through a local w).
+        var isTensorMethod = invocation.Instance is not null && model.Symbols.IsTensor(invocation.Instance.Type);
+        var weight = isTensorMethod ? invocation.Instance : invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+        if (weight is null || WeightProperty(model, weight, context) is not { Instance: { } layer } || !model.Symbols.IsModule(layer.Type))
             return;
 
         // An explicit gain or nonlinearity means the author chose it deliberately.
@@ -49,6 +53,17 @@ public sealed class InitializerDoesNotFitActivationAnalyzer : DiagnosticAnalyzer
         if (advice is null)
             return;
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT2003, invocation.Syntax.GetLocation(), name.TrimEnd('_'), activation ?? "no activation", advice));
+    }
+
+    /// <summary>The <c>layer.weight*</c> property a weight expression reads, directly or through one local holding it.</summary>
+    private static IPropertyReferenceOperation? WeightProperty(TrainingCodeModel model, IOperation weight, OperationAnalysisContext context)
+    {
+        weight = TrainingCodeModel.Unwrap(weight);
+        if (weight is ILocalReferenceOperation && model.Definitions(weight, context.CancellationToken) is { Length: 1 } definitions)
+            weight = TrainingCodeModel.Unwrap(definitions[0]);
+        return weight is IPropertyReferenceOperation { Property.Name: var property } reference && property.StartsWith("weight", System.StringComparison.Ordinal)
+            ? reference
+            : null;
     }
 
     private static bool IsUnitStd(IInvocationOperation invocation)

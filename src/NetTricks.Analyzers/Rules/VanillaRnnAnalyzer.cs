@@ -7,7 +7,10 @@ using NetTricks.Analyzers.Model;
 
 namespace NetTricks.Analyzers.Rules;
 
-/// <summary>NT4005: a vanilla <c>nn.RNN</c> / <c>RNNCell</c>.</summary>
+/// <summary>
+/// NT4005: a vanilla <c>nn.RNN</c> / <c>RNNCell</c> that is part of a trained model (the model's value flow: its output
+/// feeds a loss that <c>backward()</c> runs on, or a stepped optimizer holds its parameters). An RNN never trained is left alone.
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class VanillaRnnAnalyzer : DiagnosticAnalyzer
 {
@@ -23,6 +26,10 @@ public sealed class VanillaRnnAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation creation)
     {
         if (creation.TargetMethod.Name is not ("RNN" or "RNNCell") || !model.Symbols.IsTorchSharpType(creation.TargetMethod.ContainingType) || !model.Symbols.IsModule(creation.Type))
+            return;
+
+        // Only in a trained model: a layer of a module whose output feeds a backward() loss, or whose parameters a stepped optimizer holds.
+        if (!model.IsPartOfTrainedModel(creation, context.CancellationToken))
             return;
 
         // GRU takes the same leading arguments but no nonLinearity: only rewrite calls that don't pass one.

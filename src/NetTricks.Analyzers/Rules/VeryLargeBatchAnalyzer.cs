@@ -10,7 +10,8 @@ namespace NetTricks.Analyzers.Rules;
 
 /// <summary>
 /// NT3007: a literal batch size of 1024 or more for a loader (DataLoader, MiniBatch.Shuffled) whose batches a
-/// training loop iterates (evaluation loaders are left alone).
+/// training loop iterates (evaluation loaders are left alone). Both <c>torch.utils.data.DataLoader(...)</c> and
+/// <c>new DataLoader(...)</c>, iterated in the creating method or in another one (field, argument, factory return).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class VeryLargeBatchAnalyzer : DiagnosticAnalyzer
@@ -23,30 +24,35 @@ public sealed class VeryLargeBatchAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnOperations(context, Analyze, OperationKind.Invocation, OperationKind.ObjectCreation);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation creation)
+    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model)
     {
-        var isLoader = creation.TargetMethod.Name == "DataLoader" && model.Symbols.IsTorchSharpType(creation.TargetMethod.ContainingType) ||
-            creation.TargetMethod.Name == "Shuffled" && creation.TargetMethod.ContainingType.ToDisplayString() == "NetTricks.MiniBatch";
+        var creation = context.Operation;
+        var (method, arguments) = creation switch
+        {
+            IInvocationOperation invocation => (invocation.TargetMethod, invocation.Arguments),
+            IObjectCreationOperation construction => (construction.Constructor, construction.Arguments),
+            _ => (null, ImmutableArray<IArgumentOperation>.Empty),
+        };
+        if (method is null)
+            return;
+        var isLoader = method.MethodKind == MethodKind.Constructor
+            ? method.ContainingType.Name is "DataLoader" or "IterableDataLoader" && model.Symbols.IsTorchSharpType(method.ContainingType)
+            : method.Name == "DataLoader" && model.Symbols.IsTorchSharpType(method.ContainingType) ||
+              method.Name == "Shuffled" && method.ContainingType.ToDisplayString() == "NetTricks.MiniBatch";
         if (!isLoader)
             return;
-        var batch = creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "batchSize");
-        if (batch is null || TrainingCodeModel.Unwrap(batch.Value).ConstantValue is not { HasValue: true, Value: int or long } constant ||
+        var batch = arguments.FirstOrDefault(a => a.Parameter?.Name == "batchSize");
+        if (batch is null || batch.ArgumentKind != ArgumentKind.Explicit ||
+            TrainingCodeModel.Unwrap(batch.Value).ConstantValue is not { HasValue: true, Value: int or long } constant ||
             System.Convert.ToInt64(constant.Value, CultureInfo.InvariantCulture) < Threshold)
             return;
 
-        // The loader feeds a training loop: iterated directly (foreach over the call) or through the variable holding it.
-        var loader = creation.Parent switch
-        {
-            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
-            ISimpleAssignmentOperation assignment => TrainingCodeModel.ReferencedSymbol(assignment.Target),
-            _ => null,
-        };
-        var loops = creation.Ancestors().Last().Descendants().OfType<IForEachLoopOperation>().Where(loop =>
-            loop.Collection.DescendantsAndSelf().Any(op => ReferenceEquals(op, creation) || op.Syntax == creation.Syntax ||
-                (loader is not null && SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(op), loader))));
+        // The loader feeds a training loop: iterated directly, through the local, field or property holding it,
+        // a helper's parameter it is passed to, or the caller of a method returning it (the model's value flow).
+        var loops = model.LoopsIterating(creation, context.CancellationToken);
         if (!loops.Any(loop => model.FactsOf(loop, context.CancellationToken).IsTraining))
             return;
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT3007, batch.Value.Syntax.GetLocation(), constant.Value));

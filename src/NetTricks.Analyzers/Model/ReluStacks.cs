@@ -1,0 +1,132 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NetTricks.Analyzers.Model;
+
+internal sealed partial class TrainingCodeModel
+{
+    /// <summary>
+    /// The layers and activations a user module class's <c>forward</c> applies, in evaluation order: module names
+    /// for layers and normalisation (<c>Linear</c>, <c>BatchNorm1d</c>, <c>LayerNorm</c> for functional norms),
+    /// activation families for activations (<c>ReLU</c>, <c>Tanh</c>, ..., <c>Softmax</c>/<c>LogSoftmax</c>); the
+    /// elements of a called Sequential field are spliced in. Null when anything is unknown: no forward, a loop, a
+    /// helper call, a sub-module that is not a known TorchSharp module.
+    /// </summary>
+    public ImmutableArray<string>? ForwardLayerSequence(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        ForwardLayerSequence(type, cancellationToken, out _);
+
+    /// <summary>As above; <paramref name="sequentials"/> lists the element names of each Sequential spliced in.</summary>
+    public ImmutableArray<string>? ForwardLayerSequence(INamedTypeSymbol type, CancellationToken cancellationToken, out ImmutableArray<ImmutableArray<string>> sequentials)
+    {
+        sequentials = ImmutableArray<ImmutableArray<string>>.Empty;
+        IMethodSymbol? forward = null;
+        for (var t = type; t is not null && forward is null && IsUserModuleType(t); t = t.BaseType)
+            forward = t.GetMembers("forward").OfType<IMethodSymbol>().FirstOrDefault(m => !m.IsStatic && !m.IsAbstract && m.Parameters.Length > 0 && Symbols.IsTensor(m.ReturnType));
+        if (forward is null || GetBody(forward, cancellationToken) is not { } body || body.Descendants().Any(o => o is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation))
+            return null;
+
+        var sequence = ImmutableArray.CreateBuilder<string>();
+        var spliced = ImmutableArray.CreateBuilder<ImmutableArray<string>>();
+        foreach (var invocation in body.Descendants().OfType<IInvocationOperation>().OrderBy(i => i.Syntax.Span.End).ThenByDescending(i => i.Syntax.SpanStart))
+        {
+            var method = invocation.TargetMethod;
+            if (Classify(invocation) == StepEventKind.ModelCall)
+            {
+                if (ReceiverOf(invocation) is not { } receiver || receiver.Type is INamedTypeSymbol receiverType && IsUserModuleType(receiverType))
+                    return null; // a custom sub-module: its own stack is its own diagnostic
+                var info = ResolveModule(receiver, new Trace(cancellationToken));
+                if (!info.IsKnown || info.Name == "?")
+                    return null;
+                var layers = info.Name == "Sequential" ? info.Layers : ImmutableArray.Create(info);
+                if (info.Name == "Sequential")
+                    spliced.Add(info.Layers.Select(l => l.Name).ToImmutableArray());
+                foreach (var layer in layers)
+                {
+                    if (!layer.IsKnown || layer.Name == "?" || !layer.Layers.IsEmpty)
+                        return null;
+                    sequence.Add(TorchVocabulary.ActivationFamilies.TryGetValue(layer.Name, out var family) ? family : layer.Name);
+                }
+            }
+            else if (Symbols.IsTorchSharpType(method.ContainingType))
+            {
+                if (TorchVocabulary.ActivationFamilies.TryGetValue(method.Name, out var family))
+                    sequence.Add(family);
+                else if (method.Name is "softmax" or "log_softmax")
+                    sequence.Add(method.Name == "softmax" ? "Softmax" : "LogSoftmax");
+                else if (TorchVocabulary.RegularizingFunctions.Contains(method.Name) && !method.Name.Contains("dropout"))
+                    sequence.Add("LayerNorm");
+            }
+            else if (IsSourceMethod(method))
+            {
+                return null; // a helper might apply anything
+            }
+        }
+
+        sequentials = spliced.ToImmutable();
+        return sequence.ToImmutable();
+    }
+
+    /// <summary>
+    /// True when an expression is (part of) one model: the value of its creation (through locals, fields,
+    /// parameters: <see cref="FlowsFrom"/>), one of its Sequential elements, a layer's <c>weight</c>/<c>bias</c> or
+    /// <c>parameters()</c>, an instance of its module class (or <c>this</c> inside it), a field of that class, or an
+    /// instance of the class that holds the model in a field.
+    /// </summary>
+    public bool RefersToModel(IOperation subject, IOperation? creation, INamedTypeSymbol? moduleType, CancellationToken cancellationToken)
+    {
+        subject = Unwrap(subject);
+        while (true)
+        {
+            if (subject is IPropertyReferenceOperation { Instance: { } owner } && Symbols.IsModule(owner.Type) && Symbols.IsTensor(subject.Type))
+                subject = Unwrap(owner); // layer.weight
+            else if (subject is IInvocationOperation { TargetMethod.Name: "parameters" or "named_parameters" or "children" or "modules" } invocation && ReceiverOf(invocation) is { } receiver)
+                subject = Unwrap(receiver);
+            else
+                break;
+        }
+
+        if (!Symbols.IsModule(subject.Type))
+            return false;
+        if (moduleType is not null && (IsSameOrDerived(subject.Type, moduleType) ||
+            ReferencedSymbol(subject) is IFieldSymbol { ContainingType: var fieldOwner } && IsSameOrDerived(fieldOwner, moduleType) ||
+            ReferencedSymbol(subject) is IPropertySymbol { ContainingType: var propertyOwner } && IsSameOrDerived(propertyOwner, moduleType)))
+            return true;
+        if (creation is null)
+            return false;
+        if (FlowsFrom(subject, creation, new Trace(cancellationToken)))
+            return true;
+        if (Unwrap(creation) is IInvocationOperation sequential &&
+            SequentialElements(sequential, cancellationToken).Any(e =>
+                ReferencedSymbol(e.Module) is { } element && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(subject), element) ||
+                FlowsFrom(subject, e.Module, new Trace(cancellationToken))))
+            return true;
+
+        // The model is a field of a module class, and the subject is an instance of that class.
+        var parent = creation.Parent;
+        while (parent is IConversionOperation)
+            parent = parent.Parent;
+        var holder = parent switch
+        {
+            IFieldInitializerOperation { InitializedFields.Length: 1 } field => field.InitializedFields[0],
+            IPropertyInitializerOperation { InitializedProperties.Length: 1 } property => property.InitializedProperties[0],
+            ISimpleAssignmentOperation assignment => ReferencedSymbol(assignment.Target),
+            _ => null,
+        };
+        return holder is IFieldSymbol or IPropertySymbol && IsSameOrDerived(subject.Type, holder.ContainingType);
+    }
+
+    private static bool IsSameOrDerived(ITypeSymbol? type, INamedTypeSymbol target)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, target.OriginalDefinition))
+                return true;
+        }
+
+        return false;
+    }
+}
