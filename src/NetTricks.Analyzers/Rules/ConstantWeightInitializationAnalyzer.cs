@@ -26,7 +26,11 @@ public sealed class ConstantWeightInitializationAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
         var name = invocation.TargetMethod.Name;
-        if (name is not ("zeros_" or "ones_" or "constant_" or "fill_" or "zero_") || !model.Symbols.IsTorchSharpType(invocation.TargetMethod.ContainingType))
+        if (name is not ("zeros_" or "ones_" or "constant_" or "fill_" or "zero_" or "copy_") || !model.Symbols.IsTorchSharpType(invocation.TargetMethod.ContainingType))
+            return;
+
+        // weight.copy_(t): constant only when t provably is (zeros, ones, full, a constant fill).
+        if (name == "copy_" && !IsConstantTensor(model, invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value, context))
             return;
         var weight = invocation.Instance ?? invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
         if (TrainingCodeModel.Unwrap(weight!) is not IPropertyReferenceOperation { Property.Name: var property, Instance: { } layer } ||
@@ -65,6 +69,17 @@ public sealed class ConstantWeightInitializationAnalyzer : DiagnosticAnalyzer
         var call = body.Descendants().OfType<IInvocationOperation>().FirstOrDefault(i =>
             model.Classify(i) == StepEventKind.ModelCall && SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(i)!), field));
         return call is null ? null : model.ActivationAfter(call, context.CancellationToken);
+    }
+
+    /// <summary>A tensor whose every element is the same constant: zeros, ones, full(c), *_like forms (through locals).</summary>
+    private static bool IsConstantTensor(TrainingCodeModel model, IOperation? value, OperationAnalysisContext context)
+    {
+        if (value is null)
+            return false;
+        var range = model.RangeOf(value, new Trace(context.CancellationToken));
+        if (range is { } r && r.Low == r.High)
+            return true;
+        return new[] { "full", "full_like" }.Any(n => model.IsProducedBy(value, n, new Trace(context.CancellationToken)));
     }
 
     /// <summary>Zero-initialising the layer whose output is added back to the branch input is a known good trick.</summary>

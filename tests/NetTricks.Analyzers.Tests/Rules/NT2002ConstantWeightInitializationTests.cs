@@ -57,4 +57,14 @@ public class NT2002ConstantWeightInitializationTests
 
     [Fact]
     public Task Fix_is_not_offered_without_the_runtime() => F.NoFixAsync(Sources.Usings + Net.Replace("INIT", "{|NT2002:init.zeros_(fc1.weight)|};"));
+
+    [Fact]
+    public Task Copying_a_constant_tensor_into_the_weights_fires_a_random_one_does_not() => V.AnalyzerAsync(Sources.Usings + Net.Replace("INIT", """
+                using (no_grad())
+                {
+                    {|NT2002:fc1.weight.copy_(zeros(8, 4))|};
+                    {|NT2002:fc2.weight.copy_(full(1, 8, 0.5f))|};
+                    fc1.weight.copy_(randn(8, 4) * 0.1);
+                }
+        """));
 }
