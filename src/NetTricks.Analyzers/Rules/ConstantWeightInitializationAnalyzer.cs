@@ -20,7 +20,17 @@ public sealed class ConstantWeightInitializationAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnOperations(
+            context,
+            static (operationContext, model) =>
+            {
+                if (operationContext.Operation is IInvocationOperation invocation)
+                    Analyze(operationContext, model, invocation);
+                else
+                    AnalyzeAssignment(operationContext, model);
+            },
+            OperationKind.Invocation,
+            OperationKind.SimpleAssignment);
     }
 
     private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
@@ -69,6 +79,27 @@ public sealed class ConstantWeightInitializationAnalyzer : DiagnosticAnalyzer
         var call = body.Descendants().OfType<IInvocationOperation>().FirstOrDefault(i =>
             model.Classify(i) == StepEventKind.ModelCall && SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(i)!), field));
         return call is null ? null : model.ActivationAfter(call, context.CancellationToken);
+    }
+
+    /// <summary><c>fc.weight = new Parameter(zeros(8, 4))</c> (or <c>nn.Parameter(...)</c>): a constant weight written by assignment.</summary>
+    private static void AnalyzeAssignment(OperationAnalysisContext context, TrainingCodeModel model)
+    {
+        var assignment = (ISimpleAssignmentOperation)context.Operation;
+        if (assignment.Target is not IPropertyReferenceOperation { Property.Name: var property, Instance: { } layer } ||
+            !property.StartsWith("weight", System.StringComparison.Ordinal) || !model.Symbols.IsModule(layer.Type))
+            return;
+        var data = TrainingCodeModel.Unwrap(assignment.Value) switch
+        {
+            IObjectCreationOperation creation => creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value,
+            IInvocationOperation { TargetMethod.Name: "Parameter" } factory => factory.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value,
+            _ => null,
+        };
+        if (data is null || !IsConstantTensor(model, data, context))
+            return;
+        var info = model.ResolveModule(layer, new Trace(context.CancellationToken));
+        if (!info.IsKnown || !TorchVocabulary.IsTrainableLayer(info.Name) || IsLastLayerOfResidualBranch(model, layer, context))
+            return;
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT2002, assignment.Syntax.GetLocation(), layer.Syntax.ToString(), "a constant Parameter"));
     }
 
     /// <summary>A tensor whose every element is the same constant: zeros, ones, full(c), *_like forms (through locals).</summary>

@@ -67,4 +67,11 @@ public class NT2002ConstantWeightInitializationTests
                     fc1.weight.copy_(randn(8, 4) * 0.1);
                 }
         """));
+
+    [Fact]
+    public Task Assigning_a_constant_Parameter_to_the_weight_fires() => V.AnalyzerAsync(Sources.Usings + Net.Replace("INIT", """
+                {|NT2002:fc1.weight = new Parameter(zeros(8, 4))|};
+                fc2.weight = new Parameter(randn(1, 8) * 0.1);
+                fc1.bias = new Parameter(zeros(8));
+        """));
 }
