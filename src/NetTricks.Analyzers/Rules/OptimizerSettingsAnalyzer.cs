@@ -44,7 +44,7 @@ public sealed class OptimizerSettingsAnalyzer : DiagnosticAnalyzer
         if (rate is { ArgumentKind: ArgumentKind.Explicit } && Literal(rate.Value) is { } value && (value < usual.Low || value > usual.High || value <= 0))
         {
             var range = $"{usual.Low.ToString("G", CultureInfo.InvariantCulture)} to {usual.High.ToString("G", CultureInfo.InvariantCulture)}";
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT3005, rate.Value.Syntax.GetLocation(),
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT3005, creation.Syntax.GetLocation(), new[] { rate.Value.Syntax.GetLocation() },
                 value.ToString("G", CultureInfo.InvariantCulture), name, range));
         }
 

@@ -55,6 +55,6 @@ public sealed class VeryLargeBatchAnalyzer : DiagnosticAnalyzer
         var loops = model.LoopsIterating(creation, context.CancellationToken);
         if (!loops.Any(loop => model.FactsOf(loop, context.CancellationToken).IsTraining))
             return;
-        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT3007, batch.Value.Syntax.GetLocation(), constant.Value));
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT3007, creation.Syntax.GetLocation(), new[] { batch.Value.Syntax.GetLocation() }, constant.Value));
     }
 }

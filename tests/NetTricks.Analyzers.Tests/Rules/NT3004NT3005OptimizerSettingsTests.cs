@@ -33,9 +33,9 @@ public class NT3004NT3005OptimizerSettingsTests
             static void Main(string[] args)
             {
                 var model = Sequential(Linear(4, 1));
-                var a = torch.optim.Adam(model.parameters(), lr: {|NT3005:TooHigh|});
-                var b = torch.optim.RMSProp(model.parameters(), {|NT3005:1e-8|});
-                var c = torch.optim.SGD(model.parameters(), {|NT3005:50|}, momentum: 0.9);
+                var a = {|NT3005:torch.optim.Adam(model.parameters(), lr: TooHigh)|};
+                var b = {|NT3005:torch.optim.RMSProp(model.parameters(), 1e-8)|};
+                var c = {|NT3005:torch.optim.SGD(model.parameters(), 50, momentum: 0.9)|};
                 var ok1 = torch.optim.Adam(model.parameters(), lr: 3e-4);
                 var ok2 = torch.optim.SGD(model.parameters(), 1.0, momentum: 0.9);
                 var fromConfig = torch.optim.Adam(model.parameters(), lr: double.Parse(args[0]));

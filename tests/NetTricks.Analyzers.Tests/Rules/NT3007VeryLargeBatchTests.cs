@@ -17,7 +17,7 @@ public class NT3007VeryLargeBatchTests
                 var y = randn(10000, 1);
                 var model = Sequential(Linear(4, 1));
                 var optimizer = torch.optim.Adam(model.parameters());
-                foreach (var (xb, yb) in NetTricks.MiniBatch.Shuffled(x, y, batchSize: {|NT3007:4096|}))
+                foreach (var (xb, yb) in {|NT3007:NetTricks.MiniBatch.Shuffled(x, y, batchSize: 4096)|})
                 {
                     optimizer.zero_grad();
                     functional.mse_loss(model.forward(xb), yb).backward();
@@ -55,7 +55,7 @@ public class NT3007VeryLargeBatchTests
         sealed class Trainer
         {
             private readonly Sequential model = Sequential(Linear(4, 1));
-            private readonly DataLoader batches = new DataLoader(new Points(), batchSize: {|NT3007:2048|}, shuffle: true, device: CPU);
+            private readonly DataLoader batches = {|NT3007:new DataLoader(new Points(), batchSize: 2048, shuffle: true, device: CPU)|};
 
             public void Fit()
             {
@@ -78,19 +78,19 @@ public class NT3007VeryLargeBatchTests
             {
                 var model = Sequential(Linear(4, 1));
                 var optimizer = torch.optim.Adam(model.parameters());
-                foreach (var batch in new DataLoader(new Points(), {|NT3007:4096|}, shuffle: true))
+                foreach (var batch in {|NT3007:new DataLoader(new Points(), 4096, shuffle: true)|})
                 {
                     optimizer.zero_grad();
                     functional.mse_loss(model.forward(batch["x"]), batch["y"]).backward();
                     optimizer.step();
                 }
 
-                using var handed = torch.utils.data.DataLoader(new Points(), {|NT3007:1024|}, shuffle: true);
+                using var handed = {|NT3007:torch.utils.data.DataLoader(new Points(), 1024, shuffle: true)|};
                 TrainEpoch(model, optimizer, handed);
                 TrainEpoch(model, optimizer, MakeLoader());
             }
 
-            static DataLoader MakeLoader() => new DataLoader(new Points(), batchSize: {|NT3007:8192|}, shuffle: true);
+            static DataLoader MakeLoader() => {|NT3007:new DataLoader(new Points(), batchSize: 8192, shuffle: true)|};
 
             static void TrainEpoch(Sequential model, torch.optim.Optimizer optimizer, IEnumerable<Dictionary<string, Tensor>> loader)
             {
