@@ -41,7 +41,7 @@ public sealed class VeryLargeBatchAnalyzer : DiagnosticAnalyzer
         var isLoader = method.MethodKind == MethodKind.Constructor
             ? method.ContainingType.Name is "DataLoader" or "IterableDataLoader" && model.Symbols.IsTorchSharpType(method.ContainingType)
             : method.Name == "DataLoader" && model.Symbols.IsTorchSharpType(method.ContainingType) ||
-              method.Name == "Shuffled" && method.ContainingType.ToDisplayString() == "NetTricks.MiniBatch";
+              method.Name == "Shuffled" && model.Symbols.IsRuntimeType(method.ContainingType, model.Symbols.RuntimeMiniBatch);
         if (!isLoader)
             return;
         var batch = arguments.FirstOrDefault(a => a.Parameter?.Name == "batchSize");
