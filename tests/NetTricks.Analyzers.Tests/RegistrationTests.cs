@@ -10,7 +10,11 @@ using Xunit;
 
 namespace NetTricks.Analyzers.Tests;
 
-/// <summary>Projects without TorchSharp pay nothing: no per-operation work is registered, nothing is reported.</summary>
+/// <summary>
+/// Projects without TorchSharp pay nothing: no per-operation or per-tree work is registered, nothing is reported.
+/// With TorchSharp every analyzer registers actions that run while typing (operation, symbol or per-tree semantic
+/// model actions), never a compilation-end action.
+/// </summary>
 public class RegistrationTests
 {
     private static readonly ImmutableArray<DiagnosticAnalyzer> AllAnalyzers = typeof(Descriptors).Assembly.GetTypes()
@@ -47,15 +51,18 @@ public class RegistrationTests
             new CSharpCompilationOptions(OutputKind.ConsoleApplication));
     }
 
-    private static async Task<(ImmutableArray<Diagnostic> Diagnostics, AnalyzerTelemetryInfo Telemetry)> RunAsync(CSharpCompilation compilation)
+    private static async Task<(ImmutableArray<Diagnostic> Diagnostics, AnalyzerTelemetryInfo Telemetry, ImmutableArray<AnalyzerTelemetryInfo> PerAnalyzer)> RunAsync(CSharpCompilation compilation)
     {
         var withAnalyzers = compilation.WithAnalyzers(AllAnalyzers, new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
         var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
         var telemetry = new AnalyzerTelemetryInfo();
+        var perAnalyzer = ImmutableArray.CreateBuilder<AnalyzerTelemetryInfo>();
         foreach (var analyzer in AllAnalyzers)
         {
             var info = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, default);
+            perAnalyzer.Add(info);
+            telemetry.SemanticModelActionsCount += info.SemanticModelActionsCount;
             telemetry.OperationActionsCount += info.OperationActionsCount;
             telemetry.SyntaxNodeActionsCount += info.SyntaxNodeActionsCount;
             telemetry.SymbolActionsCount += info.SymbolActionsCount;
@@ -63,32 +70,37 @@ public class RegistrationTests
             telemetry.CompilationStartActionsCount += info.CompilationStartActionsCount;
         }
 
-        return (diagnostics, telemetry);
+        return (diagnostics, telemetry, perAnalyzer.ToImmutable());
     }
 
     [Fact]
-    public async Task Without_TorchSharp_no_operation_action_is_registered_and_nothing_is_reported()
+    public async Task Without_TorchSharp_no_operation_or_tree_action_is_registered_and_nothing_is_reported()
     {
         var compilation = Compile(LooksLikeTraining, withTorchSharp: false);
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        var (diagnostics, telemetry) = await RunAsync(compilation);
+        var (diagnostics, telemetry, _) = await RunAsync(compilation);
         Assert.Empty(diagnostics);
-        Assert.Equal(AllAnalyzers.Length, telemetry.CompilationStartActionsCount);
+        Assert.True(telemetry.CompilationStartActionsCount >= AllAnalyzers.Length);
         Assert.Equal(0, telemetry.OperationActionsCount);
+        Assert.Equal(0, telemetry.SemanticModelActionsCount);
         Assert.Equal(0, telemetry.SyntaxNodeActionsCount);
         Assert.Equal(0, telemetry.SymbolActionsCount);
         Assert.Equal(0, telemetry.CompilationEndActionsCount);
     }
 
     [Fact]
-    public async Task With_TorchSharp_every_analyzer_registers_its_operation_or_symbol_action()
+    public async Task With_TorchSharp_every_analyzer_registers_an_action_that_runs_while_typing_and_none_at_compilation_end()
     {
         var compilation = Compile(Sources.Usings + "static class Program { static void Main() { } }", withTorchSharp: true);
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        var (diagnostics, telemetry) = await RunAsync(compilation);
+        var (diagnostics, telemetry, perAnalyzer) = await RunAsync(compilation);
         Assert.Empty(diagnostics);
-        Assert.True(telemetry.OperationActionsCount + telemetry.SymbolActionsCount >= AllAnalyzers.Length,
-            $"{telemetry.OperationActionsCount} operation + {telemetry.SymbolActionsCount} symbol actions for {AllAnalyzers.Length} analyzers");
+        for (var i = 0; i < AllAnalyzers.Length; i++)
+        {
+            var info = perAnalyzer[i];
+            Assert.True(info.OperationActionsCount + info.SymbolActionsCount + info.SemanticModelActionsCount > 0, AllAnalyzers[i].GetType().Name + " registers nothing");
+        }
+
         Assert.Equal(0, telemetry.CompilationEndActionsCount);
     }
 }

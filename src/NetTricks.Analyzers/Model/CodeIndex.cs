@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -7,44 +9,44 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace NetTricks.Analyzers.Model;
 
 /// <summary>
-/// Syntax-only index of invocations and object creations by the simple name they call, over all trees.
-/// Building it parses nothing new and binds nothing; questions then bind only the candidates with the right name.
+/// Syntax-only index of invocations and object creations by the simple name they call. Building it parses nothing
+/// new and binds nothing; questions then bind only the candidates with the right name. The per-tree part is kept
+/// per syntax tree, so a tree the user did not edit is not walked again for the next compilation (the IDE makes
+/// one per keystroke); the compilation-wide part is merged from those on first need.
 /// </summary>
 internal sealed class CodeIndex
 {
-    private readonly Dictionary<string, ImmutableArray<SyntaxNode>> _callsByName;
+    private readonly Compilation _compilation;
+    private Dictionary<string, ImmutableArray<SyntaxNode>>? _callsByName;
 
-    private CodeIndex(Dictionary<string, ImmutableArray<SyntaxNode>> callsByName) => _callsByName = callsByName;
+    public CodeIndex(Compilation compilation) => _compilation = compilation;
 
-    public static CodeIndex Build(Compilation compilation)
+    /// <summary>Every call of that simple name in the compilation.</summary>
+    public ImmutableArray<SyntaxNode> CallsNamed(string name)
+    {
+        var callsByName = Volatile.Read(ref _callsByName) ?? Merge();
+        return callsByName.TryGetValue(name, out var nodes) ? nodes : ImmutableArray<SyntaxNode>.Empty;
+    }
+
+    private Dictionary<string, ImmutableArray<SyntaxNode>> Merge()
     {
         var builders = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(System.StringComparer.Ordinal);
-        foreach (var tree in compilation.SyntaxTrees)
+        foreach (var tree in _compilation.SyntaxTrees)
         {
-            foreach (var node in tree.GetRoot().DescendantNodes())
+            foreach (var pair in TreeIndex.For(tree).ByName)
             {
-                string? name = node switch
-                {
-                    InvocationExpressionSyntax invocation => SimpleName(invocation.Expression),
-                    ObjectCreationExpressionSyntax creation => SimpleName(creation.Type),
-                    _ => null,
-                };
-                if (name is null)
-                    continue;
-                if (!builders.TryGetValue(name, out var list))
-                    builders[name] = list = ImmutableArray.CreateBuilder<SyntaxNode>();
-                list.Add(node);
+                if (!builders.TryGetValue(pair.Key, out var list))
+                    builders[pair.Key] = list = ImmutableArray.CreateBuilder<SyntaxNode>();
+                list.AddRange(pair.Value);
             }
         }
 
         var result = new Dictionary<string, ImmutableArray<SyntaxNode>>(builders.Count, System.StringComparer.Ordinal);
         foreach (var pair in builders)
             result[pair.Key] = pair.Value.ToImmutable();
-        return new CodeIndex(result);
+        Interlocked.CompareExchange(ref _callsByName, result, null);
+        return _callsByName!;
     }
-
-    public ImmutableArray<SyntaxNode> CallsNamed(string name) =>
-        _callsByName.TryGetValue(name, out var nodes) ? nodes : ImmutableArray<SyntaxNode>.Empty;
 
     public static string? SimpleName(SyntaxNode expression) => expression switch
     {
@@ -56,4 +58,94 @@ internal sealed class CodeIndex
         AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
         _ => null,
     };
+}
+
+/// <summary>
+/// The calls of one syntax tree by simple name, and the few other constructs rules start from (loops, <c>+=</c>,
+/// type and method declarations, assignments) under keys no identifier can take.
+/// </summary>
+internal sealed class TreeIndex
+{
+    /// <summary>The key of target-typed object creations, whose type the syntax does not name.</summary>
+    public const string ImplicitCreation = "new()";
+
+    /// <summary>Loop statements (for, foreach, while, do).</summary>
+    public const string Loop = "(loop)";
+
+    /// <summary>Compound <c>+=</c> assignments.</summary>
+    public const string AddAssignment = "+=";
+
+    /// <summary>Class, struct and record declarations.</summary>
+    public const string TypeDeclaration = "(type)";
+
+    /// <summary>Method declarations are filed under this prefix and their name (<c>(def)forward</c>).</summary>
+    public const string MethodPrefix = "(def)";
+
+    /// <summary>Assignments (simple and compound) are filed under this prefix and the simple name of what they assign (<c>=weight</c>).</summary>
+    public const string AssignmentPrefix = "=";
+
+    // Keyed by the immutable tree: no compilation state, and an unchanged tree keeps its index across compilations.
+    private static readonly ConditionalWeakTable<SyntaxTree, TreeIndex> Indices = new();
+
+    private TreeIndex(Dictionary<string, ImmutableArray<SyntaxNode>> byName) => ByName = byName;
+
+    public Dictionary<string, ImmutableArray<SyntaxNode>> ByName { get; }
+
+    public static TreeIndex For(SyntaxTree tree) => Indices.GetValue(tree, Build);
+
+    public ImmutableArray<SyntaxNode> CallsNamed(string name) =>
+        ByName.TryGetValue(name, out var nodes) ? nodes : ImmutableArray<SyntaxNode>.Empty;
+
+    private static TreeIndex Build(SyntaxTree tree)
+    {
+        var builders = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(System.StringComparer.Ordinal);
+        void Add(string? key, SyntaxNode node)
+        {
+            if (key is null)
+                return;
+            if (!builders.TryGetValue(key, out var list))
+                builders[key] = list = ImmutableArray.CreateBuilder<SyntaxNode>();
+            list.Add(node);
+        }
+
+        foreach (var node in tree.GetRoot().DescendantNodes(DescendInto))
+        {
+            switch (node)
+            {
+                case InvocationExpressionSyntax invocation:
+                    Add(CodeIndex.SimpleName(invocation.Expression), node);
+                    break;
+                case ObjectCreationExpressionSyntax creation:
+                    Add(CodeIndex.SimpleName(creation.Type), node);
+                    break;
+                case ImplicitObjectCreationExpressionSyntax:
+                    Add(ImplicitCreation, node);
+                    break;
+                case ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
+                    Add(Loop, node);
+                    break;
+                case AssignmentExpressionSyntax assignment:
+                    if (assignment.IsKind(SyntaxKind.AddAssignmentExpression))
+                        Add(AddAssignment, node);
+                    if (CodeIndex.SimpleName(assignment.Left) is { } assigned)
+                        Add(AssignmentPrefix + assigned, node);
+                    break;
+                case ClassDeclarationSyntax or StructDeclarationSyntax or RecordDeclarationSyntax:
+                    Add(TypeDeclaration, node);
+                    break;
+                case MethodDeclarationSyntax method:
+                    Add(MethodPrefix + method.Identifier.ValueText, node);
+                    break;
+            }
+        }
+
+        var result = new Dictionary<string, ImmutableArray<SyntaxNode>>(builders.Count, System.StringComparer.Ordinal);
+        foreach (var pair in builders)
+            result[pair.Key] = pair.Value.ToImmutable();
+        return new TreeIndex(result);
+    }
+
+    // Usings, qualified names, attribute lists and parameter lists hold no invocation (at most a nameof): don't walk them.
+    private static bool DescendInto(SyntaxNode node) =>
+        node is not (UsingDirectiveSyntax or QualifiedNameSyntax or AttributeListSyntax or ParameterListSyntax or TypeParameterListSyntax);
 }

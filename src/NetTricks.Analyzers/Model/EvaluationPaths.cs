@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace NetTricks.Analyzers.Model;
@@ -24,7 +25,7 @@ internal sealed partial class TrainingCodeModel
 
     private bool ComputeIsOnEvaluationPath(IInvocationOperation modelCall, CancellationToken cancellationToken)
     {
-        if (EnclosingMethod(modelCall, cancellationToken) is not { } method || IsModuleForward(method) || !IsSourceMethod(method))
+        if (!MayBeOnEvaluationPath(modelCall.Syntax) || EnclosingMethod(modelCall, cancellationToken) is not { } method || IsModuleForward(method) || !IsSourceMethod(method))
             return false;
 
         // Under no_grad nothing is trained: inline validation inside a training method counts too.
@@ -46,7 +47,7 @@ internal sealed partial class TrainingCodeModel
         foreach (var node in Index.CallsNamed("forward").AddRange(Index.CallsNamed("call")))
         {
             // Most forward calls are layer calls inside a module's forward, never an evaluation path: skip them before binding.
-            if (node.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>()?.Identifier.ValueText == "forward")
+            if (node.FirstAncestorOrSelf<MethodDeclarationSyntax>()?.Identifier.ValueText == "forward" || !MayBeOnEvaluationPath(node))
                 continue;
             if (GetOperation(node, cancellationToken) is IInvocationOperation call && Classify(call) == StepEventKind.ModelCall && IsOnEvaluationPath(call, cancellationToken))
                 builder.Add(call);
@@ -112,6 +113,77 @@ internal sealed partial class TrainingCodeModel
             return false;
         var callers = CallSites(method, cancellationToken);
         return !callers.IsEmpty && callers.All(call => IsUnderNoGrad(call, cancellationToken, hops + 1));
+    }
+
+    private static readonly string[] GradGuardNames = { "no_grad", "inference_mode", "set_grad_enabled", "enable_grad" };
+
+    /// <summary>
+    /// Syntax only, and never false for a call <see cref="IsOnEvaluationPath"/> accepts: the methods around the call
+    /// are named like evaluation, or a grad guard is called in its member or (two hops at most, as
+    /// <see cref="IsUnderNoGrad"/> follows) in the members of its callers. Spares binding the training code.
+    /// </summary>
+    private bool MayBeOnEvaluationPath(SyntaxNode call)
+    {
+        var names = EnclosingMethodNames(call);
+        return names.Any(n => EvaluationName.IsMatch(n)) || MayBeUnderGradGuard(call, names, 0);
+    }
+
+    private bool MayBeUnderGradGuard(SyntaxNode node, ImmutableArray<string> enclosingMethods, int hops)
+    {
+        if (ContainsGradGuard(EnclosingMember(node)))
+            return true;
+        if (hops >= 2)
+            return false;
+        foreach (var name in enclosingMethods)
+        {
+            var callers = Index.CallsNamed(name);
+            if (callers.Length > MaxCallSites)
+                return true; // too many to look at: let the bound check decide
+            if (callers.Any(caller => MayBeUnderGradGuard(caller, EnclosingMethodNames(caller), hops + 1)))
+                return true;
+        }
+
+        return false;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, bool> _containsGradGuard = new();
+
+    private bool ContainsGradGuard(SyntaxNode member) =>
+        _containsGradGuard.GetOrAdd(member, m =>
+        {
+            var index = TreeIndex.For(m.SyntaxTree);
+            return GradGuardNames.Any(name => index.CallsNamed(name).Any(call => m.Span.Contains(call.Span)));
+        });
+
+    /// <summary>The member declaration around a node; the whole file for top-level statements (a guard there covers what follows).</summary>
+    private static SyntaxNode EnclosingMember(SyntaxNode node)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            if (ancestor is GlobalStatementSyntax)
+                return node.SyntaxTree.GetRoot();
+            if (ancestor is BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax or BaseFieldDeclarationSyntax)
+                return ancestor;
+        }
+
+        return node.SyntaxTree.GetRoot();
+    }
+
+    /// <summary>The names of the method and local functions around a node, innermost first.</summary>
+    private static ImmutableArray<string> EnclosingMethodNames(SyntaxNode node)
+    {
+        var names = ImmutableArray.CreateBuilder<string>();
+        foreach (var ancestor in node.Ancestors())
+        {
+            if (ancestor is LocalFunctionStatementSyntax local)
+                names.Add(local.Identifier.ValueText);
+            else if (ancestor is MethodDeclarationSyntax method)
+                names.Add(method.Identifier.ValueText);
+            else if (ancestor is ConstructorDeclarationSyntax constructor)
+                names.Add(constructor.Identifier.ValueText); // constructions are indexed by the type's name
+        }
+
+        return names.ToImmutable();
     }
 
     private bool IsGradGuard(IOperation resource) =>

@@ -840,6 +840,10 @@ internal sealed partial class TrainingCodeModel
             return sites.ToImmutable();
         var evaluationRoots = evaluations.Select(e => ModuleRoots(ReceiverOf(e), cancellationToken, 0)).ToList();
         var trainedRoots = trained.Select(c => ModuleRoots(ReceiverOf(c), cancellationToken, 0)).ToList();
+
+        // Which training calls and evaluations read each variable: grouping by shared variables without comparing every pair.
+        var trainedByRoot = ByRoot(trainedRoots);
+        var evaluationsByRoot = ByRoot(evaluationRoots);
         var grouped = new HashSet<int>();
         for (var i = 0; i < evaluations.Count; i++)
         {
@@ -848,12 +852,12 @@ internal sealed partial class TrainingCodeModel
 
             // One model: the training calls and evaluations that share a variable with this evaluation's receiver.
             var modelRoots = evaluationRoots[i];
-            var training = Enumerable.Range(0, trained.Count).Where(j => trainedRoots[j].Overlaps(modelRoots)).ToList();
+            var training = Sharing(modelRoots, trainedByRoot);
             if (training.Count == 0)
                 continue;
             foreach (var j in training)
                 modelRoots = modelRoots.Union(trainedRoots[j]);
-            var group = Enumerable.Range(0, evaluations.Count).Where(k => evaluationRoots[k].Overlaps(modelRoots)).ToList();
+            var group = Sharing(modelRoots, evaluationsByRoot);
             grouped.UnionWith(group);
 
             var trainingTensors = ImmutableHashSet.Create<ISymbol>(SymbolEqualityComparer.Default);
@@ -897,6 +901,35 @@ internal sealed partial class TrainingCodeModel
         }
 
         return sites.ToImmutable();
+    }
+
+    private static Dictionary<ISymbol, List<int>> ByRoot(List<ImmutableHashSet<ISymbol>> rootsPerCall)
+    {
+        var byRoot = new Dictionary<ISymbol, List<int>>(SymbolEqualityComparer.Default);
+        for (var i = 0; i < rootsPerCall.Count; i++)
+        {
+            foreach (var root in rootsPerCall[i])
+            {
+                if (!byRoot.TryGetValue(root, out var calls))
+                    byRoot[root] = calls = new List<int>();
+                calls.Add(i);
+            }
+        }
+
+        return byRoot;
+    }
+
+    /// <summary>The calls (in index order) that read any of the variables.</summary>
+    private static List<int> Sharing(ImmutableHashSet<ISymbol> roots, Dictionary<ISymbol, List<int>> byRoot)
+    {
+        var calls = new SortedSet<int>();
+        foreach (var root in roots)
+        {
+            if (byRoot.TryGetValue(root, out var found))
+                calls.UnionWith(found);
+        }
+
+        return calls.ToList();
     }
 
     private static IOperation? FirstArgument(IInvocationOperation call) =>

@@ -1,3 +1,6 @@
+using System.Linq;
+using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace NetTricks.Analyzers.Model;
@@ -34,6 +37,41 @@ internal sealed class TorchSymbols
     public INamedTypeSymbol? LossBase { get; }
     public INamedTypeSymbol? RuntimeMiniBatch { get; }
     public INamedTypeSymbol? RuntimeCheckedClipping { get; }
+
+    private ImmutableHashSet<string>? _optimizerFactories;
+    private ImmutableHashSet<string>? _schedulerFactories;
+
+    /// <summary>The names of TorchSharp's methods that create an optimizer (<c>torch.optim.SGD</c>, <c>Adam</c>, ...), read from the referenced assembly.</summary>
+    public ImmutableHashSet<string> OptimizerFactoryNames =>
+        LazyInitializer.EnsureInitialized(ref _optimizerFactories, () => FactoriesOf(Optimizer))!;
+
+    /// <summary>The names of TorchSharp's methods that create a learning-rate scheduler (<c>StepLR</c>, <c>OneCycleLR</c>, ...).</summary>
+    public ImmutableHashSet<string> SchedulerFactoryNames =>
+        LazyInitializer.EnsureInitialized(ref _schedulerFactories, () => FactoriesOf(LRScheduler))!;
+
+    /// <summary>Static methods of <c>torch.optim</c> and its nested classes whose result derives from <paramref name="product"/>.</summary>
+    private ImmutableHashSet<string> FactoriesOf(INamedTypeSymbol? product)
+    {
+        var names = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
+        var optim = Torch.GetTypeMembers("optim").FirstOrDefault();
+        if (product is null || optim is null)
+            return names.ToImmutable();
+        var pending = new System.Collections.Generic.Stack<INamedTypeSymbol>();
+        pending.Push(optim);
+        while (pending.Count > 0)
+        {
+            var type = pending.Pop();
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IMethodSymbol { IsStatic: true, MethodKind: MethodKind.Ordinary } method && DerivesFrom(method.ReturnType, product))
+                    names.Add(method.Name);
+                else if (member is INamedTypeSymbol nested)
+                    pending.Push(nested);
+            }
+        }
+
+        return names.ToImmutable();
+    }
 
     public static TorchSymbols? TryCreate(Compilation compilation)
     {

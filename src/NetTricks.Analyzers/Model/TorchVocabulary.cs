@@ -107,4 +107,10 @@ internal static class TorchVocabulary
     }.ToImmutableDictionary();
 
     public static bool IsForwardName(string name) => name is "forward" or "call";
+
+    /// <summary>The names a module is called by (<see cref="IsForwardName"/>).</summary>
+    public static readonly ImmutableArray<string> ForwardNames = ImmutableArray.Create("forward", "call");
+
+    /// <summary>The names a loss is computed by: a loss module's forward, or a functional loss.</summary>
+    public static readonly ImmutableArray<string> LossCallNames = ForwardNames.AddRange(LossFunctions.Keys);
 }

@@ -19,21 +19,20 @@ internal sealed partial class TrainingCodeModel
     private static readonly ConditionalWeakTable<Compilation, TrainingCodeModel> Models = new();
 
     private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _semanticModels = new();
-    private readonly Lazy<CodeIndex> _index;
 
     private TrainingCodeModel(Compilation compilation, TorchSymbols symbols)
     {
         Compilation = compilation;
         Symbols = symbols;
-        _index = new Lazy<CodeIndex>(() => CodeIndex.Build(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
+        Index = new CodeIndex(compilation);
     }
 
     public Compilation Compilation { get; }
 
     public TorchSymbols Symbols { get; }
 
-    /// <summary>A syntax-only index of call sites by name, built once on first need (cross-method questions only).</summary>
-    internal CodeIndex Index => _index.Value;
+    /// <summary>A syntax-only index of call sites by name, merged from the trees' indices on first need (cross-method questions only).</summary>
+    internal CodeIndex Index { get; }
 
     /// <summary>Returns the model for a compilation that references TorchSharp, or null (then register nothing).</summary>
     public static TrainingCodeModel? TryGet(Compilation compilation)
@@ -63,6 +62,20 @@ internal sealed partial class TrainingCodeModel
         _semanticModels.GetOrAdd(tree, t => Compilation.GetSemanticModel(t));
 #pragma warning restore RS1030
 
-    public IOperation? GetOperation(SyntaxNode node, CancellationToken cancellationToken) =>
-        Compilation.ContainsSyntaxTree(node.SyntaxTree) ? GetSemanticModel(node.SyntaxTree).GetOperation(node, cancellationToken) : null;
+    private readonly ConcurrentDictionary<SyntaxNode, IOperation?> _operations = new();
+
+    /// <summary>
+    /// The operation of a node, remembered: the rules ask for the same calls many times (every loss rule asks for
+    /// every loss call), and the semantic model's own lookup costs a member-model search each time.
+    /// </summary>
+    public IOperation? GetOperation(SyntaxNode node, CancellationToken cancellationToken)
+    {
+        if (_operations.TryGetValue(node, out var known))
+            return known;
+        if (!Compilation.ContainsSyntaxTree(node.SyntaxTree))
+            return null;
+        var operation = GetSemanticModel(node.SyntaxTree).GetOperation(node, cancellationToken);
+        _operations.TryAdd(node, operation);
+        return operation;
+    }
 }

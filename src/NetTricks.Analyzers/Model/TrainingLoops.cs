@@ -267,8 +267,25 @@ internal sealed partial class TrainingCodeModel
         }
     }
 
-    public IMethodSymbol? EnclosingMethod(IOperation operation, CancellationToken cancellationToken) =>
-        operation.SemanticModel?.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken) as IMethodSymbol;
+    public IMethodSymbol? EnclosingMethod(IOperation operation, CancellationToken cancellationToken)
+    {
+        if (operation.SemanticModel is not { } semanticModel)
+            return null;
+
+        // Every position strictly inside one function (outside its lambdas and local functions) has the same enclosing symbol: ask once per function.
+        var function = operation.Syntax.Ancestors().FirstOrDefault(IsFunctionLike);
+        return function is null
+            ? semanticModel.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken) as IMethodSymbol
+            : _enclosingMethods.GetOrAdd(function, _ => semanticModel.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken) as IMethodSymbol);
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, IMethodSymbol?> _enclosingMethods = new();
+
+    private static bool IsFunctionLike(SyntaxNode node) =>
+        node is Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax
+            or Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax
+            or Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.EqualsValueClauseSyntax
+            or Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax;
 
     /// <summary>A module's forward: loops there unroll time steps, they do not train.</summary>
     public bool IsModuleForward(IMethodSymbol? method) =>

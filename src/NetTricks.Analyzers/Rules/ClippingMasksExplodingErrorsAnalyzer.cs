@@ -17,10 +17,10 @@ public sealed class ClippingMasksExplodingErrorsAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, new[] { "clip_grad_norm_", "clip_grad_value_" }, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation clip)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation clip)
     {
         if (clip.TargetMethod.Name is not ("clip_grad_norm_" or "clip_grad_value_") || model.Classify(clip) != StepEventKind.Clip)
             return;

@@ -20,20 +20,11 @@ public sealed class ConstantWeightInitializationAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnOperations(
-            context,
-            static (operationContext, model) =>
-            {
-                if (operationContext.Operation is IInvocationOperation invocation)
-                    Analyze(operationContext, model, invocation);
-                else
-                    AnalyzeAssignment(operationContext, model);
-            },
-            OperationKind.Invocation,
-            OperationKind.SimpleAssignment);
+        Registration.OnInvocations(context, new[] { "zeros_", "ones_", "constant_", "fill_", "zero_", "copy_" }, Analyze);
+        Registration.OnAssignmentsTo(context, static name => name.StartsWith("weight", System.StringComparison.Ordinal), AnalyzeAssignment);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
         var name = invocation.TargetMethod.Name;
         if (name is not ("zeros_" or "ones_" or "constant_" or "fill_" or "zero_" or "copy_") || !model.Symbols.IsTorchSharpType(invocation.TargetMethod.ContainingType))
@@ -62,14 +53,14 @@ public sealed class ConstantWeightInitializationAnalyzer : DiagnosticAnalyzer
     /// The activation after a layer: after its call in its module's forward (first call found), or after its element in
     /// the Sequential(s) it is part of; null when unknown.
     /// </summary>
-    internal static string? ActivationAfterLayer(TrainingCodeModel model, IOperation layer, OperationAnalysisContext context)
+    internal static string? ActivationAfterLayer(TrainingCodeModel model, IOperation layer, RuleContext context)
     {
         var fromForward = ActivationAfterLayerInForward(model, layer, context);
         return fromForward ?? model.ActivationAfterSequentialElement(layer, context.CancellationToken);
     }
 
     /// <summary>The activation after the call of a layer field in its module's forward (first call found), or null.</summary>
-    private static string? ActivationAfterLayerInForward(TrainingCodeModel model, IOperation layer, OperationAnalysisContext context)
+    private static string? ActivationAfterLayerInForward(TrainingCodeModel model, IOperation layer, RuleContext context)
     {
         if (TrainingCodeModel.ReferencedSymbol(layer) is not IFieldSymbol field)
             return null;
@@ -82,7 +73,7 @@ public sealed class ConstantWeightInitializationAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary><c>fc.weight = new Parameter(zeros(8, 4))</c> (or <c>nn.Parameter(...)</c>): a constant weight written by assignment.</summary>
-    private static void AnalyzeAssignment(OperationAnalysisContext context, TrainingCodeModel model)
+    private static void AnalyzeAssignment(RuleContext context, TrainingCodeModel model)
     {
         var assignment = (ISimpleAssignmentOperation)context.Operation;
         if (assignment.Target is not IPropertyReferenceOperation { Property.Name: var property, Instance: { } layer } ||
@@ -103,7 +94,7 @@ public sealed class ConstantWeightInitializationAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>A tensor whose every element is the same constant: zeros, ones, full(c), *_like forms (through locals).</summary>
-    private static bool IsConstantTensor(TrainingCodeModel model, IOperation? value, OperationAnalysisContext context)
+    private static bool IsConstantTensor(TrainingCodeModel model, IOperation? value, RuleContext context)
     {
         if (value is null)
             return false;
@@ -114,7 +105,7 @@ public sealed class ConstantWeightInitializationAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Zero-initialising the layer whose output is added back to the branch input is a known good trick.</summary>
-    private static bool IsLastLayerOfResidualBranch(TrainingCodeModel model, IOperation layer, OperationAnalysisContext context)
+    private static bool IsLastLayerOfResidualBranch(TrainingCodeModel model, IOperation layer, RuleContext context)
     {
         if (TrainingCodeModel.ReferencedSymbol(layer) is not IFieldSymbol field)
             return false;

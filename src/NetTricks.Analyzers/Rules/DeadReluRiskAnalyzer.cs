@@ -30,24 +30,11 @@ public sealed class DeadReluRiskAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
 
-        // One compilation start (as Registration does) for both actions: nothing at all without TorchSharp.
-        context.RegisterCompilationStartAction(start =>
-        {
-            var model = TrainingCodeModel.TryGet(start.Compilation);
-            if (model is null)
-                return;
-            start.RegisterOperationAction(
-                operationContext =>
-                {
-                    model.Remember(operationContext.Operation.SemanticModel);
-                    Analyze(operationContext, model, (IInvocationOperation)operationContext.Operation);
-                },
-                OperationKind.Invocation);
-            start.RegisterSymbolAction(symbolContext => AnalyzeModuleClass(symbolContext, model), SymbolKind.NamedType);
-        });
+        Registration.OnInvocations(context, new[] { "Sequential" }, Analyze);
+        Registration.OnNamedTypes(context, AnalyzeModuleClass);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation sequential)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation sequential)
     {
         if (sequential.TargetMethod.Name != "Sequential" || !model.Symbols.IsTorchSharpType(sequential.TargetMethod.ContainingType))
             return;
@@ -63,7 +50,7 @@ public sealed class DeadReluRiskAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>A custom module class whose forward applies a deep plain ReLU stack: reported at the class name (no fix).</summary>
-    private static void AnalyzeModuleClass(SymbolAnalysisContext context, TrainingCodeModel model)
+    private static void AnalyzeModuleClass(TypeContext context, TrainingCodeModel model)
     {
         if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false } type || !model.IsUserModuleType(type))
             return;

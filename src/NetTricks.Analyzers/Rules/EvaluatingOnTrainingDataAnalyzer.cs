@@ -20,26 +20,29 @@ public sealed class EvaluatingOnTrainingDataAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnTorchSharpOrMlNetInvocations(context, Analyze);
+        Registration.OnTorchSharpOrMlNetInvocations(context, new[] { "Evaluate", "EvaluateNonCalibrated" }, AnalyzeMlNet);
+        Registration.OnTrees(context, AnalyzeTorchSharp);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    private static void AnalyzeMlNet(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
-        if (model.MlNet is not null && model.IsMlNetEvaluate(invocation))
+        if (model.MlNet is not null && model.IsMlNetEvaluate(invocation) && model.EvaluationOnTrainingData(invocation, context.CancellationToken) is { } finding)
         {
-            if (model.EvaluationOnTrainingData(invocation, context.CancellationToken) is { } finding)
-            {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT6002, invocation.Syntax.GetLocation(), new[] { finding.Fit.Syntax.GetLocation() },
-                    finding.Transformer.Syntax.ToString(), finding.EvaluatedData.Syntax.ToString()));
-            }
-
-            return;
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT6002, invocation.Syntax.GetLocation(), new[] { finding.Fit.Syntax.GetLocation() },
+                finding.Transformer.Syntax.ToString(), finding.EvaluatedData.Syntax.ToString()));
         }
+    }
 
-        // TorchSharp: the report sites (model calls on evaluation paths, calls of metric helpers) are computed once.
-        if (!model.HasTorchSharp || !(model.IsSourceMethod(invocation.TargetMethod) || model.Classify(invocation) == StepEventKind.ModelCall))
+    /// <summary>TorchSharp: the report sites (model calls on evaluation paths, calls of metric helpers) are computed once per compilation.</summary>
+    private static void AnalyzeTorchSharp(SemanticModelAnalysisContext context, TrainingCodeModel model)
+    {
+        var tree = context.SemanticModel.SyntaxTree;
+        if (!model.HasTorchSharp || TreeIndex.For(tree).ByName.Count == 0)
             return;
-        if (model.ScoresOnTrainingTensors(context.CancellationToken).TryGetValue(invocation.Syntax, out var score))
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT6002, invocation.Syntax.GetLocation(), score.Model, score.Data));
+        foreach (var site in model.ScoresOnTrainingTensors(context.CancellationToken))
+        {
+            if (site.Key.SyntaxTree == tree && (context.FilterSpan is not { } span || span.IntersectsWith(site.Key.Span)))
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT6002, site.Key.GetLocation(), site.Value.Model, site.Value.Data));
+        }
     }
 }

@@ -21,10 +21,10 @@ public sealed class EvaluationModeAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, TorchVocabulary.ForwardNames, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation call)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation call)
     {
         if (!TorchVocabulary.IsForwardName(call.TargetMethod.Name) || model.Classify(call) != StepEventKind.ModelCall ||
             TrainingCodeModel.ReceiverOf(call) is not { } receiver || !model.IsOnEvaluationPath(call, context.CancellationToken))
@@ -57,7 +57,7 @@ public sealed class EvaluationModeAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The innermost loop around the call in its method (not through a lambda) whose iteration runs backward().</summary>
-    private static ILoopOperation? EnclosingTrainingLoop(TrainingCodeModel model, IOperation call, OperationAnalysisContext context)
+    private static ILoopOperation? EnclosingTrainingLoop(TrainingCodeModel model, IOperation call, RuleContext context)
     {
         for (var p = call.Parent; p is not null; p = p.Parent)
         {
@@ -71,7 +71,7 @@ public sealed class EvaluationModeAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>eval() (or train(false)) on some module earlier in the method, or before every call of the method.</summary>
-    private static bool EvalBefore(TrainingCodeModel model, IOperation operation, OperationAnalysisContext context, int hops = 0)
+    private static bool EvalBefore(TrainingCodeModel model, IOperation operation, RuleContext context, int hops = 0)
     {
         var root = operation.Ancestors().Last();
         if (root.Descendants().OfType<IInvocationOperation>().Any(i => i.Syntax.SpanStart < operation.Syntax.SpanStart && model.Classify(i) == StepEventKind.EvalMode))

@@ -20,10 +20,10 @@ public sealed class FullBatchGradientDescentAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, TorchVocabulary.ForwardNames, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation call)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation call)
     {
         if (!TorchVocabulary.IsForwardName(call.TargetMethod.Name) || model.Classify(call) != StepEventKind.ModelCall)
             return;
@@ -66,7 +66,7 @@ public sealed class FullBatchGradientDescentAnalyzer : DiagnosticAnalyzer
         symbol is ILocalSymbol && symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == loop.Syntax.SyntaxTree && loop.Syntax.Span.Contains(r.Span));
 
     /// <summary>The loss, computed in the loop and backpropagated there, that this model call feeds; null if none.</summary>
-    private static LossCall? FeedingLoss(TrainingCodeModel model, LoopFacts loop, IInvocationOperation call, OperationAnalysisContext context)
+    private static LossCall? FeedingLoss(TrainingCodeModel model, LoopFacts loop, IInvocationOperation call, RuleContext context)
     {
         foreach (var backward in loop.Events.Where(e => e.Kind == StepEventKind.Backward && !e.ViaCall))
         {

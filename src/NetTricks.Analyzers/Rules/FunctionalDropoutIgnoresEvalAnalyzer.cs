@@ -17,10 +17,10 @@ public sealed class FunctionalDropoutIgnoresEvalAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, new[] { "dropout", "dropout1d", "dropout2d", "dropout3d" }, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
         // Only the forms whose training flag defaults to true (alpha_dropout defaults to false).
         if (invocation.TargetMethod.Name is not ("dropout" or "dropout1d" or "dropout2d" or "dropout3d") ||

@@ -23,7 +23,7 @@ public sealed class HandWrittenBackwardWithoutGradientCheckAnalyzer : Diagnostic
         Registration.OnNamedTypes(context, Analyze);
     }
 
-    private static void Analyze(SymbolAnalysisContext context, TrainingCodeModel model)
+    private static void Analyze(TypeContext context, TrainingCodeModel model)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind != TypeKind.Class || type.IsAbstract || !IsAutogradFunction(model, type))

@@ -21,10 +21,10 @@ public sealed class InitializerDoesNotFitActivationAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, new[] { "xavier_uniform_", "xavier_normal_", "glorot_uniform_", "glorot_normal_", "kaiming_uniform_", "kaiming_normal_", "normal_" }, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
         var name = invocation.TargetMethod.Name;
         var isXavier = name is "xavier_uniform_" or "xavier_normal_" or "glorot_uniform_" or "glorot_normal_";
@@ -56,7 +56,7 @@ public sealed class InitializerDoesNotFitActivationAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The <c>layer.weight*</c> property a weight expression reads, directly or through one local holding it.</summary>
-    private static IPropertyReferenceOperation? WeightProperty(TrainingCodeModel model, IOperation weight, OperationAnalysisContext context)
+    private static IPropertyReferenceOperation? WeightProperty(TrainingCodeModel model, IOperation weight, RuleContext context)
     {
         weight = TrainingCodeModel.Unwrap(weight);
         if (weight is ILocalReferenceOperation && model.Definitions(weight, context.CancellationToken) is { Length: 1 } definitions)

@@ -32,10 +32,10 @@ public sealed class LinearTrainerWithoutNormalizationAnalyzer : DiagnosticAnalyz
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnTorchSharpOrMlNetInvocations(context, Analyze);
+        Registration.OnTorchSharpOrMlNetInvocations(context, MlNetSymbols.ScalingTrainers, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation trainer)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation trainer)
     {
         if (!MlNetSymbols.IsScalingTrainer(trainer.TargetMethod) || model.MlNet is not { } ml)
             return;

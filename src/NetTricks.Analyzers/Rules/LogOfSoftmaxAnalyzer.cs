@@ -17,10 +17,10 @@ public sealed class LogOfSoftmaxAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, new[] { "log", "log_" }, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation log)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation log)
     {
         if (log.TargetMethod.Name is not ("log" or "log_") || !model.Symbols.IsTorchSharpType(log.TargetMethod.ContainingType))
             return;

@@ -21,10 +21,11 @@ public sealed class LossTensorAccumulatedAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnOperations(context, Analyze, OperationKind.CompoundAssignment, OperationKind.Invocation);
+        Registration.OnAddAssignments(context, Analyze);
+        Registration.OnInvocations(context, new[] { "Add" }, static (c, m, _) => Analyze(c, m));
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model)
+    private static void Analyze(RuleContext context, TrainingCodeModel model)
     {
         IOperation target;
         IOperation value;
@@ -60,7 +61,7 @@ public sealed class LossTensorAccumulatedAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>A value that is a loss with its graph: a loss call (or arithmetic on one) not detached / item()-ed.</summary>
-    private static bool IsLossTensor(TrainingCodeModel model, IOperation value, OperationAnalysisContext context)
+    private static bool IsLossTensor(TrainingCodeModel model, IOperation value, RuleContext context)
     {
         value = TrainingCodeModel.Unwrap(value);
         if (value is IInvocationOperation { TargetMethod.Name: "detach" or "detach_" or "item" or "ToSingle" or "ToDouble" })

@@ -18,10 +18,10 @@ public sealed class MissingZeroGradAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, new[] { "backward" }, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation backward)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation backward)
     {
         if (backward.TargetMethod.Name != "backward" || model.Classify(backward) != StepEventKind.Backward || model.IsInModuleForward(backward, context.CancellationToken))
             return;

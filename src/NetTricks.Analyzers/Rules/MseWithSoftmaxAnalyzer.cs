@@ -16,10 +16,10 @@ public sealed class MseWithSoftmaxAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, TorchVocabulary.LossCallNames, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
         if (model.LossFactsOf(invocation, context.CancellationToken) is not { Loss.Kind: LossKind.MeanSquared or LossKind.MeanAbsolute } facts)
             return;

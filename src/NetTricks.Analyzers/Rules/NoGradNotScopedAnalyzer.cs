@@ -20,10 +20,10 @@ public sealed class NoGradNotScopedAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, new[] { "no_grad", "inference_mode", "enable_grad", "set_grad_enabled" }, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
         var name = invocation.TargetMethod.Name;
         if (name is not ("no_grad" or "inference_mode" or "enable_grad" or "set_grad_enabled") ||
@@ -47,6 +47,6 @@ public sealed class NoGradNotScopedAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT8004, invocation.Syntax.GetLocation(), properties, invocation.Syntax.ToString()));
     }
 
-    private static bool Trains(TrainingCodeModel model, OperationAnalysisContext context) =>
+    private static bool Trains(TrainingCodeModel model, RuleContext context) =>
         model.Index.CallsNamed("backward").Any(node => model.GetOperation(node, context.CancellationToken) is IInvocationOperation backward && model.Classify(backward) == StepEventKind.Backward);
 }

@@ -20,10 +20,10 @@ public sealed class NoLearningRateScheduleAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, new[] { "SGD" }, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation creation)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation creation)
     {
         if (creation.TargetMethod.Name != "SGD" || !model.Symbols.IsOptimizer(creation.Type) || !model.Symbols.IsTorchSharpType(creation.TargetMethod.ContainingType))
             return;
@@ -64,8 +64,6 @@ public sealed class NoLearningRateScheduleAnalyzer : DiagnosticAnalyzer
             .ToImmutableArray();
 
     /// <summary>An assignment to a learning-rate property (param group LearningRate / lr) anywhere: manual decay.</summary>
-    private static bool ChangesLearningRateByHand(TrainingCodeModel model, OperationAnalysisContext context) =>
-        model.Compilation.SyntaxTrees.Any(tree => tree.GetRoot(context.CancellationToken).DescendantNodes()
-            .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax>()
-            .Any(a => CodeIndex.SimpleName(a.Left) is "LearningRate" or "lr" or "learning_rate"));
+    private static bool ChangesLearningRateByHand(TrainingCodeModel model, RuleContext context) =>
+        new[] { "LearningRate", "lr", "learning_rate" }.Any(name => !model.Index.CallsNamed(TreeIndex.AssignmentPrefix + name).IsEmpty);
 }

@@ -25,10 +25,10 @@ public sealed class NoRegularizationAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, static model => model.Symbols.OptimizerFactoryNames, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation creation)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation creation)
     {
         if (!model.Symbols.IsOptimizer(creation.Type) || !model.Symbols.IsTorchSharpType(creation.TargetMethod.ContainingType))
             return;
@@ -48,7 +48,7 @@ public sealed class NoRegularizationAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT5001, creation.Syntax.GetLocation(), properties, module.Name, module.KnownParameters));
     }
 
-    private static long MinParameters(OperationAnalysisContext context, IOperation operation)
+    private static long MinParameters(RuleContext context, IOperation operation)
     {
         var options = context.Options.AnalyzerConfigOptionsProvider.GetOptions(operation.Syntax.SyntaxTree);
         return options.TryGetValue(MinParametersOption, out var text) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0
@@ -57,7 +57,7 @@ public sealed class NoRegularizationAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>A conditional break in a loop that steps this optimizer: the usual shape of early stopping.</summary>
-    private static bool HasEarlyStopping(TrainingCodeModel model, IInvocationOperation creation, OperationAnalysisContext context)
+    private static bool HasEarlyStopping(TrainingCodeModel model, IInvocationOperation creation, RuleContext context)
     {
         var optimizer = creation.Parent switch
         {

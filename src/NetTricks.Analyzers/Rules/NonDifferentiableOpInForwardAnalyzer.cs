@@ -26,10 +26,10 @@ public sealed class NonDifferentiableOpInForwardAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnOperations(context, Analyze, OperationKind.Return);
+        Registration.OnReturnsInMethodsNamed(context, "forward", Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model)
+    private static void Analyze(RuleContext context, TrainingCodeModel model)
     {
         var ret = (IReturnOperation)context.Operation;
         if (ret.ReturnedValue is null || !model.IsInModuleForward(ret, context.CancellationToken) || !model.Symbols.IsTensor(ret.ReturnedValue.Type))
@@ -44,7 +44,7 @@ public sealed class NonDifferentiableOpInForwardAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void Walk(TrainingCodeModel model, IOperation value, Trace trace, List<IOperation> found, OperationAnalysisContext context)
+    private static void Walk(TrainingCodeModel model, IOperation value, Trace trace, List<IOperation> found, RuleContext context)
     {
         value = TrainingCodeModel.Unwrap(value);
         if (!trace.Enter(value.Syntax))
@@ -128,6 +128,6 @@ public sealed class NonDifferentiableOpInForwardAnalyzer : DiagnosticAnalyzer
         TrainingCodeModel.Unwrap(operation) is IInvocationOperation { TargetMethod.Name: "detach" };
 
     /// <summary>detach() of a sub-module's output (a frozen feature extractor) is deliberate.</summary>
-    private static bool IsFrozenOrStraightThrough(TrainingCodeModel model, IInvocationOperation detach, OperationAnalysisContext context) =>
+    private static bool IsFrozenOrStraightThrough(TrainingCodeModel model, IInvocationOperation detach, RuleContext context) =>
         detach.Instance is { } detached && !model.ModelCallsFeeding(detached, new Trace(context.CancellationToken)).IsEmpty;
 }

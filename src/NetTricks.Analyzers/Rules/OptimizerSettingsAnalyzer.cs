@@ -31,10 +31,10 @@ public sealed class OptimizerSettingsAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, UsualRates.Keys, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation creation)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation creation)
     {
         var name = creation.TargetMethod.Name;
         if (!UsualRates.TryGetValue(name, out var usual) || !model.Symbols.IsOptimizer(creation.Type) || !model.Symbols.IsTorchSharpType(creation.TargetMethod.ContainingType))

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -6,51 +8,175 @@ using NetTricks.Analyzers.Model;
 
 namespace NetTricks.Analyzers.Rules;
 
-/// <summary>The one way NetTricks analyzers register: nothing at all unless the compilation references TorchSharp.</summary>
+/// <summary>
+/// The one way NetTricks analyzers register: nothing at all unless the compilation references TorchSharp (or, for
+/// the data rules, ML.NET). Rules about calls name the calls they look at: one action per syntax tree visits only
+/// the calls of those names (from the syntax index) and binds only them, instead of a callback per invocation of
+/// the program for every rule. Both report while typing, with squiggles and fixes, as operation actions do.
+/// </summary>
 internal static class Registration
 {
-    /// <summary>Registers a handler for operations of the given kinds (loops, assignments, ...).</summary>
-    public static void OnOperations(AnalysisContext context, Action<OperationAnalysisContext, TrainingCodeModel> handler, params OperationKind[] kinds) =>
-        Register(context, TrainingCodeModel.TryGet, handler, kinds);
+    /// <summary>Loop statements (<see cref="ILoopOperation"/>): for, foreach, while, do.</summary>
+    public static void OnLoops(AnalysisContext context, Action<RuleContext, TrainingCodeModel> handler) =>
+        OnCalls(context, TrainingCodeModel.TryGet, _ => new[] { TreeIndex.Loop }, (c, m) =>
+        {
+            if (c.Operation is ILoopOperation)
+                handler(c, m);
+        });
 
-    /// <summary>Registers a handler for named types (module classes) in TorchSharp compilations.</summary>
-    public static void OnNamedTypes(AnalysisContext context, Action<SymbolAnalysisContext, TrainingCodeModel> handler)
+    /// <summary>Compound <c>+=</c> assignments.</summary>
+    public static void OnAddAssignments(AnalysisContext context, Action<RuleContext, TrainingCodeModel> handler) =>
+        OnCalls(context, TrainingCodeModel.TryGet, _ => new[] { TreeIndex.AddAssignment }, (c, m) =>
+        {
+            if (c.Operation is ICompoundAssignmentOperation)
+                handler(c, m);
+        });
+
+    /// <summary>The return statements (and expression bodies) of methods with that name, outside their lambdas and local functions.</summary>
+    public static void OnReturnsInMethodsNamed(AnalysisContext context, string methodName, Action<RuleContext, TrainingCodeModel> handler) =>
+        OnCalls(context, TrainingCodeModel.TryGet, _ => new[] { TreeIndex.MethodPrefix + methodName }, (c, m) =>
+        {
+            foreach (var ret in ReturnsOf(c.Operation))
+                handler(new RuleContext(ret, c.Options, c.ReportDiagnostic, c.CancellationToken), m);
+        });
+
+    private static IEnumerable<IReturnOperation> ReturnsOf(IOperation body)
+    {
+        var pending = new Stack<IOperation>();
+        pending.Push(body);
+        while (pending.Count > 0)
+        {
+            var operation = pending.Pop();
+            if (operation is IReturnOperation ret)
+                yield return ret;
+            foreach (var child in operation.ChildOperations)
+            {
+                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                    pending.Push(child);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Class, struct and record types of TorchSharp compilations, each once: at its first declaration (partial types
+    /// span several), when the tree holding it is analyzed.
+    /// </summary>
+    public static void OnNamedTypes(AnalysisContext context, Action<TypeContext, TrainingCodeModel> handler)
     {
         context.RegisterCompilationStartAction(start =>
         {
             var model = TrainingCodeModel.TryGet(start.Compilation);
             if (model is null)
                 return;
-            start.RegisterSymbolAction(symbolContext => handler(symbolContext, model), SymbolKind.NamedType);
+            start.RegisterSemanticModelAction(treeContext =>
+            {
+                var semanticModel = treeContext.SemanticModel;
+                model.Remember(semanticModel);
+                foreach (var node in TreeIndex.For(semanticModel.SyntaxTree).CallsNamed(TreeIndex.TypeDeclaration))
+                {
+                    if (treeContext.FilterSpan is { } span && !span.IntersectsWith(node.Span))
+                        continue;
+                    if (semanticModel.GetDeclaredSymbol(node, treeContext.CancellationToken) is INamedTypeSymbol type &&
+                        type.DeclaringSyntaxReferences.FirstOrDefault() is { } first && first.SyntaxTree == node.SyntaxTree && first.Span == node.Span)
+                        handler(new TypeContext(type, treeContext.ReportDiagnostic, treeContext.CancellationToken), model);
+                }
+            });
+        });
+    }
+
+    /// <summary>Invocations whose method has one of these simple names, in TorchSharp compilations.</summary>
+    public static void OnInvocations(AnalysisContext context, IEnumerable<string> names, Action<RuleContext, TrainingCodeModel, IInvocationOperation> handler) =>
+        OnInvocations(context, _ => names, handler);
+
+    /// <summary>Invocations whose simple name is in a set that depends on the referenced TorchSharp (its optimizer factories, ...).</summary>
+    public static void OnInvocations(AnalysisContext context, Func<TrainingCodeModel, IEnumerable<string>> names, Action<RuleContext, TrainingCodeModel, IInvocationOperation> handler) =>
+        OnCalls(context, TrainingCodeModel.TryGet, names, (c, m) =>
+        {
+            if (c.Operation is IInvocationOperation invocation)
+                handler(c, m, invocation);
+        });
+
+    /// <summary>
+    /// Invocations of these names in compilations that reference TorchSharp or ML.NET (<c>Microsoft.ML.MLContext</c>):
+    /// the data rules cover both libraries. In an ML.NET-only compilation the model has no TorchSharp symbols
+    /// (<see cref="TrainingCodeModel.HasTorchSharp"/> is false), and <see cref="TrainingCodeModel.MlNet"/> is null
+    /// when ML.NET is not referenced.
+    /// </summary>
+    public static void OnTorchSharpOrMlNetInvocations(AnalysisContext context, IEnumerable<string> names, Action<RuleContext, TrainingCodeModel, IInvocationOperation> handler) =>
+        OnCalls(context, TrainingCodeModel.TryGetForTorchSharpOrMlNet, _ => names, (c, m) =>
+        {
+            if (c.Operation is IInvocationOperation invocation)
+                handler(c, m, invocation);
+        });
+
+    /// <summary>
+    /// Invocations and object creations (<c>new T(...)</c> by the type's simple name, and every target-typed
+    /// <c>new(...)</c>) of these names; the handler gets the <see cref="IInvocationOperation"/> or <see cref="IObjectCreationOperation"/>.
+    /// </summary>
+    public static void OnCallsAndCreations(AnalysisContext context, IEnumerable<string> names, Action<RuleContext, TrainingCodeModel> handler) =>
+        OnCalls(context, TrainingCodeModel.TryGet, _ => names.Append(TreeIndex.ImplicitCreation), (c, m) =>
+        {
+            if (c.Operation is IInvocationOperation or IObjectCreationOperation)
+                handler(c, m);
+        });
+
+    /// <summary>Simple assignments to a member or variable whose simple name satisfies the predicate (<c>fc.weight = ...</c>).</summary>
+    public static void OnAssignmentsTo(AnalysisContext context, Func<string, bool> assignedName, Action<RuleContext, TrainingCodeModel> handler) =>
+        OnCalls(context, TrainingCodeModel.TryGet, _ => null, (c, m) =>
+        {
+            if (c.Operation is ISimpleAssignmentOperation)
+                handler(c, m);
+        }, key => key.StartsWith(TreeIndex.AssignmentPrefix, StringComparison.Ordinal) && assignedName(key.Substring(TreeIndex.AssignmentPrefix.Length)));
+
+    /// <summary>Once per syntax tree of a TorchSharp or ML.NET compilation: for findings computed once for the whole compilation.</summary>
+    public static void OnTrees(AnalysisContext context, Action<SemanticModelAnalysisContext, TrainingCodeModel> handler)
+    {
+        context.RegisterCompilationStartAction(start =>
+        {
+            var model = TrainingCodeModel.TryGetForTorchSharpOrMlNet(start.Compilation);
+            if (model is null)
+                return;
+            start.RegisterSemanticModelAction(treeContext =>
+            {
+                model.Remember(treeContext.SemanticModel);
+                handler(treeContext, model);
+            });
         });
     }
 
     /// <summary>
-    /// Registers a handler for invocations in compilations that reference TorchSharp or ML.NET (<c>Microsoft.ML.MLContext</c>):
-    /// the data rules cover both libraries. Nothing is registered when neither is referenced. In an ML.NET-only
-    /// compilation the model has no TorchSharp symbols (<see cref="TrainingCodeModel.HasTorchSharp"/> is false), and
-    /// <see cref="TrainingCodeModel.MlNet"/> is null when ML.NET is not referenced.
+    /// The index entries of a tree the handler looks at: the given names, or (when <paramref name="namesFor"/> gives
+    /// null) every key the predicate accepts.
     /// </summary>
-    public static void OnTorchSharpOrMlNetInvocations(AnalysisContext context, Action<OperationAnalysisContext, TrainingCodeModel, IInvocationOperation> handler) =>
-        Register(context, TrainingCodeModel.TryGetForTorchSharpOrMlNet, (c, m) => handler(c, m, (IInvocationOperation)c.Operation), OperationKind.Invocation);
-
-    public static void OnInvocations(AnalysisContext context, Action<OperationAnalysisContext, TrainingCodeModel, IInvocationOperation> handler) =>
-        Register(context, TrainingCodeModel.TryGet, (c, m) => handler(c, m, (IInvocationOperation)c.Operation), OperationKind.Invocation);
-
-    private static void Register(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Action<OperationAnalysisContext, TrainingCodeModel> handler, params OperationKind[] kinds)
+    private static void OnCalls(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Func<TrainingCodeModel, IEnumerable<string>?> namesFor, Action<RuleContext, TrainingCodeModel> handler, Func<string, bool>? keyFilter = null)
     {
         context.RegisterCompilationStartAction(start =>
         {
             var model = modelFor(start.Compilation);
             if (model is null)
                 return;
-            start.RegisterOperationAction(
-                operationContext =>
+            var names = namesFor(model)?.Distinct(StringComparer.Ordinal).ToArray();
+            if (names is { Length: 0 })
+                return;
+            start.RegisterSemanticModelAction(treeContext =>
+            {
+                var semanticModel = treeContext.SemanticModel;
+                model.Remember(semanticModel);
+                var index = TreeIndex.For(semanticModel.SyntaxTree);
+                var report = (Action<Diagnostic>)treeContext.ReportDiagnostic;
+                foreach (var name in names ?? index.ByName.Keys.Where(keyFilter!).ToArray())
                 {
-                    model.Remember(operationContext.Operation.SemanticModel);
-                    handler(operationContext, model);
-                },
-                kinds);
+                    foreach (var node in index.CallsNamed(name))
+                    {
+                        // The IDE may ask for one span of the document only.
+                        if (treeContext.FilterSpan is { } span && !span.IntersectsWith(node.Span))
+                            continue;
+                        treeContext.CancellationToken.ThrowIfCancellationRequested();
+                        if (model.GetOperation(node, treeContext.CancellationToken) is { } operation)
+                            handler(new RuleContext(operation, treeContext.Options, report, treeContext.CancellationToken), model);
+                    }
+                }
+            });
         });
     }
 }

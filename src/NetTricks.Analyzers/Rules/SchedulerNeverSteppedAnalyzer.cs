@@ -20,10 +20,10 @@ public sealed class SchedulerNeverSteppedAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, static model => model.Symbols.SchedulerFactoryNames, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation creation)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation creation)
     {
         if (!model.Symbols.IsScheduler(creation.Type) || !model.Symbols.IsTorchSharpType(creation.TargetMethod.ContainingType))
             return;
@@ -68,7 +68,7 @@ public sealed class SchedulerNeverSteppedAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Every reference to the local (its method) or private field (its declaring type).</summary>
-    private static ImmutableArray<IOperation> Uses(TrainingCodeModel model, ISymbol scheduler, IOperation creation, OperationAnalysisContext context)
+    private static ImmutableArray<IOperation> Uses(TrainingCodeModel model, ISymbol scheduler, IOperation creation, RuleContext context)
     {
         var roots = scheduler is ILocalSymbol
             ? ImmutableArray.Create(creation.Ancestors().Last())

@@ -16,10 +16,10 @@ public sealed class SigmoidBeforeBceAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, TorchVocabulary.LossCallNames, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
         if (model.LossFactsOf(invocation, context.CancellationToken) is { Loss.Kind: LossKind.BinaryCrossEntropy, Output.Kind: ActivationKind.Sigmoid } facts)
             context.ReportDiagnostic(FixProperties.AtLossCall(Descriptors.NT1005, facts.Loss, facts.Output, fixable: !facts.Loss.HasSettings));

@@ -21,10 +21,10 @@ public sealed class SigmoidInHiddenLayersAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, TorchVocabulary.ForwardNames.Append("Sequential"), Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
         var name = invocation.TargetMethod.Name;
         if (name == "Sequential" && model.Symbols.IsTorchSharpType(invocation.TargetMethod.ContainingType))
@@ -65,7 +65,7 @@ public sealed class SigmoidInHiddenLayersAnalyzer : DiagnosticAnalyzer
             Report(context, output.Sites[0].Node, fixable: output.Sites[0].Shape != SiteShape.ModuleCall);
     }
 
-    private static void Report(OperationAnalysisContext context, SyntaxNode sigmoid, bool fixable) =>
+    private static void Report(RuleContext context, SyntaxNode sigmoid, bool fixable) =>
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT2001, sigmoid.GetLocation(),
             fixable ? ImmutableDictionary<string, string?>.Empty.Add(FixProperties.Fixable, "true") : ImmutableDictionary<string, string?>.Empty));
 }

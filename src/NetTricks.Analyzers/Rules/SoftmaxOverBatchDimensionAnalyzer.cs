@@ -21,10 +21,10 @@ public sealed class SoftmaxOverBatchDimensionAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, new[] { "softmax", "log_softmax", "Softmax", "LogSoftmax" }, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
         if (method.Name is not ("softmax" or "log_softmax" or "Softmax" or "LogSoftmax") || !model.Symbols.IsTorchSharpType(method.ContainingType))

@@ -23,7 +23,7 @@ public sealed class SubmodulesNotRegisteredAnalyzer : DiagnosticAnalyzer
         Registration.OnNamedTypes(context, Analyze);
     }
 
-    private static void Analyze(SymbolAnalysisContext context, TrainingCodeModel model)
+    private static void Analyze(TypeContext context, TrainingCodeModel model)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind != TypeKind.Class || !model.IsUserModuleType(type))

@@ -18,20 +18,21 @@ public sealed class SuspiciousDropoutRateAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, DropoutParameters.Keys, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    /// <summary>The factories and functional forms that take a drop probability, and the name of that parameter.</summary>
+    private static readonly System.Collections.Generic.Dictionary<string, string> DropoutParameters = new(System.StringComparer.Ordinal)
     {
-        var name = invocation.TargetMethod.Name;
-        var parameter = name switch
-        {
-            "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" or
-            "dropout" or "dropout1d" or "dropout2d" or "dropout3d" or "alpha_dropout" or "feature_alpha_dropout" => "p",
-            "RNN" or "LSTM" or "GRU" or "Transformer" or "TransformerEncoderLayer" or "TransformerDecoderLayer" or "MultiheadAttention" => "dropout",
-            _ => null,
-        };
-        if (parameter is null || !model.Symbols.IsTorchSharpType(invocation.TargetMethod.ContainingType))
+        ["Dropout"] = "p", ["Dropout1d"] = "p", ["Dropout2d"] = "p", ["Dropout3d"] = "p", ["AlphaDropout"] = "p", ["FeatureAlphaDropout"] = "p",
+        ["dropout"] = "p", ["dropout1d"] = "p", ["dropout2d"] = "p", ["dropout3d"] = "p", ["alpha_dropout"] = "p", ["feature_alpha_dropout"] = "p",
+        ["RNN"] = "dropout", ["LSTM"] = "dropout", ["GRU"] = "dropout", ["Transformer"] = "dropout", ["TransformerEncoderLayer"] = "dropout",
+        ["TransformerDecoderLayer"] = "dropout", ["MultiheadAttention"] = "dropout",
+    };
+
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)
+    {
+        if (!DropoutParameters.TryGetValue(invocation.TargetMethod.Name, out var parameter) || !model.Symbols.IsTorchSharpType(invocation.TargetMethod.ContainingType))
             return;
         var argument = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == parameter && a.ArgumentKind == ArgumentKind.Explicit);
         if (argument is null || TrainingCodeModel.Unwrap(argument.Value).ConstantValue is not { HasValue: true, Value: { } constant } || constant is string or bool or char)

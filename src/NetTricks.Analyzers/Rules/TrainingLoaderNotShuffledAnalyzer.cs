@@ -24,10 +24,10 @@ public sealed class TrainingLoaderNotShuffledAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnOperations(context, Analyze, OperationKind.Invocation, OperationKind.ObjectCreation);
+        Registration.OnCallsAndCreations(context, new[] { "DataLoader", "IterableDataLoader" }, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model)
+    private static void Analyze(RuleContext context, TrainingCodeModel model)
     {
         var creation = context.Operation;
         var (method, arguments) = creation switch
@@ -52,7 +52,7 @@ public sealed class TrainingLoaderNotShuffledAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>A training loop iterates the loader: <c>foreach</c> over the call, the variable holding it, or a helper parameter it is passed to.</summary>
-    private static bool FeedsTrainingLoop(TrainingCodeModel model, IOperation creation, OperationAnalysisContext context)
+    private static bool FeedsTrainingLoop(TrainingCodeModel model, IOperation creation, RuleContext context)
     {
         var parent = creation.Parent;
         while (parent is IConversionOperation)
@@ -92,7 +92,7 @@ public sealed class TrainingLoaderNotShuffledAnalyzer : DiagnosticAnalyzer
             holder is not null && SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(op), holder));
 
     /// <summary>Where the loader can be iterated: its method for a local, every member body of its type for a field or property.</summary>
-    private static IEnumerable<IOperation> Scope(TrainingCodeModel model, IOperation creation, ISymbol? holder, OperationAnalysisContext context)
+    private static IEnumerable<IOperation> Scope(TrainingCodeModel model, IOperation creation, ISymbol? holder, RuleContext context)
     {
         if (holder is IFieldSymbol or IPropertySymbol)
         {

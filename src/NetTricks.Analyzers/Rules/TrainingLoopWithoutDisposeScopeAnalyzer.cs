@@ -20,10 +20,10 @@ public sealed class TrainingLoopWithoutDisposeScopeAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnOperations(context, Analyze, OperationKind.Loop);
+        Registration.OnLoops(context, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model)
+    private static void Analyze(RuleContext context, TrainingCodeModel model)
     {
         var loop = (ILoopOperation)context.Operation;
         if (model.IsInModuleForward(loop, context.CancellationToken))

@@ -20,10 +20,10 @@ public sealed class TrainingResumesInEvalModeAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, new[] { "eval", "train" }, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation eval)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation eval)
     {
         if (eval.TargetMethod.Name is not ("eval" or "train") || model.Classify(eval) != StepEventKind.EvalMode)
             return;

@@ -20,10 +20,10 @@ public sealed class VanillaRnnAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, Analyze);
+        Registration.OnInvocations(context, new[] { "RNN", "RNNCell" }, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model, IInvocationOperation creation)
+    private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation creation)
     {
         if (creation.TargetMethod.Name is not ("RNN" or "RNNCell") || !model.Symbols.IsTorchSharpType(creation.TargetMethod.ContainingType) || !model.Symbols.IsModule(creation.Type))
             return;

@@ -24,10 +24,10 @@ public sealed class VeryLargeBatchAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        Registration.OnOperations(context, Analyze, OperationKind.Invocation, OperationKind.ObjectCreation);
+        Registration.OnCallsAndCreations(context, new[] { "DataLoader", "IterableDataLoader", "Shuffled" }, Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, TrainingCodeModel model)
+    private static void Analyze(RuleContext context, TrainingCodeModel model)
     {
         var creation = context.Operation;
         var (method, arguments) = creation switch
