@@ -1,4 +1,7 @@
+using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -10,18 +13,44 @@ namespace NetTricks.CodeFixes;
 /// <summary>Edits of a final-activation site (removal, or renaming softmax to log_softmax), by its shape.</summary>
 internal static class ActivationSiteEdits
 {
-    /// <summary>True when every site of a diagnostic can be edited (removed, or renamed to log-softmax); checks only.</summary>
-    public static bool CanEditAll(SyntaxNode root, SemanticModel? model, Diagnostic diagnostic, bool useLogSoftmax)
+    /// <summary>
+    /// The sites of a diagnostic (its additional locations, one shape each) with the document each is in: any document
+    /// of the solution, as the model is often defined in another file than the loss call. Empty when a site is not in a
+    /// document of the solution (generated code, a stale tree): then there is no fix.
+    /// </summary>
+    public static ImmutableArray<(DocumentId Document, Location Location, string Shape)> Sites(Solution solution, Diagnostic diagnostic)
     {
         var shapes = FixHelpers.SiteShapes(diagnostic);
         if (shapes.Length == 0 || shapes.Length != diagnostic.AdditionalLocations.Count)
-            return false;
+            return ImmutableArray<(DocumentId, Location, string)>.Empty;
+        var sites = ImmutableArray.CreateBuilder<(DocumentId, Location, string)>(shapes.Length);
         for (var i = 0; i < shapes.Length; i++)
         {
             var location = diagnostic.AdditionalLocations[i];
-            if (location.SourceTree != root.SyntaxTree)
+            if (!location.IsInSource || solution.GetDocument(location.SourceTree) is not { } document ||
+                !location.SourceTree!.GetRoot().FullSpan.Contains(location.SourceSpan))
+                return ImmutableArray<(DocumentId, Location, string)>.Empty;
+            sites.Add((document.Id, location, shapes[i]));
+        }
+
+        return sites.MoveToImmutable();
+    }
+
+    /// <summary>True when every site of a diagnostic can be edited (removed, or renamed to log-softmax), in whichever document it is; checks only.</summary>
+    public static async Task<bool> CanEditAllAsync(Solution solution, Diagnostic diagnostic, bool useLogSoftmax, CancellationToken cancellationToken)
+    {
+        var sites = Sites(solution, diagnostic);
+        if (sites.IsEmpty)
+            return false;
+        foreach (var (documentId, location, shape) in sites)
+        {
+            var document = solution.GetDocument(documentId)!;
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null)
                 return false;
-            var ok = useLogSoftmax ? TryUseLogSoftmax(null, root, location, shapes[i], model) : TryRemove(null, root, location, shapes[i]);
+            var ok = useLogSoftmax
+                ? TryUseLogSoftmax(null, root, location, shape, await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false))
+                : TryRemove(null, root, location, shape);
             if (!ok)
                 return false;
         }
@@ -29,15 +58,18 @@ internal static class ActivationSiteEdits
         return true;
     }
 
-    /// <summary>Applies the edit to every site of a diagnostic.</summary>
-    public static bool EditAll(DocumentEditor editor, SyntaxNode root, Diagnostic diagnostic, bool useLogSoftmax)
+    /// <summary>Applies the edit to every site of a diagnostic, each in its own document's editor.</summary>
+    public static async Task<bool> EditAllAsync(SolutionEditor editor, Diagnostic diagnostic, bool useLogSoftmax, CancellationToken cancellationToken)
     {
-        var shapes = FixHelpers.SiteShapes(diagnostic);
-        for (var i = 0; i < shapes.Length; i++)
+        var sites = Sites(editor.OriginalSolution, diagnostic);
+        if (sites.IsEmpty)
+            return false;
+        foreach (var (documentId, location, shape) in sites)
         {
+            var documentEditor = await editor.GetDocumentEditorAsync(documentId, cancellationToken).ConfigureAwait(false);
             var ok = useLogSoftmax
-                ? TryUseLogSoftmax(editor, root, diagnostic.AdditionalLocations[i], shapes[i])
-                : TryRemove(editor, root, diagnostic.AdditionalLocations[i], shapes[i]);
+                ? TryUseLogSoftmax(documentEditor, documentEditor.OriginalRoot, location, shape, documentEditor.SemanticModel)
+                : TryRemove(documentEditor, documentEditor.OriginalRoot, location, shape);
             if (!ok)
                 return false;
         }

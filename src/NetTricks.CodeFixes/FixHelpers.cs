@@ -35,6 +35,25 @@ internal static class FixHelpers
             diagnostic);
     }
 
+    /// <summary>
+    /// Registers one code action that may edit several documents of the solution (a model defined in one file and
+    /// trained in another): <paramref name="edit"/> gets a document editor per document through the solution editor.
+    /// </summary>
+    public static void RegisterSolutionEdit(CodeFixContext context, Diagnostic diagnostic, string title, System.Func<SolutionEditor, CancellationToken, Task<bool>> edit)
+    {
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                title,
+                async cancellationToken =>
+                {
+                    var solution = context.Document.Project.Solution;
+                    var editor = new SolutionEditor(solution);
+                    return await edit(editor, cancellationToken).ConfigureAwait(false) ? editor.GetChangedSolution() : solution;
+                },
+                equivalenceKey: title),
+            diagnostic);
+    }
+
     /// <summary>A node the analyzer pointed at with a "start:length" property.</summary>
     public static SyntaxNode? NodeAt(SyntaxNode root, Diagnostic diagnostic, string key)
     {

@@ -17,8 +17,8 @@ public sealed class InsertNoGradCodeFix : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.InferenceWithoutNoGrad);
 
-    // Several model calls of one method share one edit: FixAll must not insert the guard twice.
-    public override FixAllProvider? GetFixAllProvider() => null;
+    // Several model calls of one method make the same edit: Fix All applies identical edits once (one guard per method).
+    public override FixAllProvider GetFixAllProvider() => NetTricksFixAllProvider.Instance;
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {

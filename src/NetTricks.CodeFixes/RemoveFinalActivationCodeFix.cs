@@ -14,18 +14,18 @@ public sealed class RemoveFinalActivationCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(DiagnosticIds.ReluOnSignedOutputs, DiagnosticIds.SoftmaxBeforeCrossEntropy, DiagnosticIds.BoundedOutputUnknownTargetRange);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => NetTricksFixAllProvider.Instance;
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        var solution = context.Document.Project.Solution;
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root is null || !FixHelpers.IsFixable(diagnostic) || !ActivationSiteEdits.CanEditAll(root, semanticModel, diagnostic, useLogSoftmax: false))
+            // The activation is usually in the model's file, not in the loss call's: the action edits the solution.
+            if (!FixHelpers.IsFixable(diagnostic) || !await ActivationSiteEdits.CanEditAllAsync(solution, diagnostic, useLogSoftmax: false, context.CancellationToken).ConfigureAwait(false))
                 continue;
             var title = diagnostic.Id == DiagnosticIds.SoftmaxBeforeCrossEntropy ? "Remove the final softmax" : "Remove the final activation";
-            FixHelpers.Register(context, diagnostic, title, (editor, _) => Task.FromResult(ActivationSiteEdits.EditAll(editor, root, diagnostic, useLogSoftmax: false)));
+            FixHelpers.RegisterSolutionEdit(context, diagnostic, title, (editor, cancellationToken) => ActivationSiteEdits.EditAllAsync(editor, diagnostic, useLogSoftmax: false, cancellationToken));
         }
     }
 }

@@ -13,17 +13,17 @@ public sealed class UseLogSoftmaxCodeFix : CodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.NllLossOnProbabilities);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => NetTricksFixAllProvider.Instance;
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        var solution = context.Document.Project.Solution;
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root is null || !FixHelpers.IsFixable(diagnostic) || !ActivationSiteEdits.CanEditAll(root, semanticModel, diagnostic, useLogSoftmax: true))
+            // The softmax is usually in the model's file, not in the loss call's: the action edits the solution.
+            if (!FixHelpers.IsFixable(diagnostic) || !await ActivationSiteEdits.CanEditAllAsync(solution, diagnostic, useLogSoftmax: true, context.CancellationToken).ConfigureAwait(false))
                 continue;
-            FixHelpers.Register(context, diagnostic, "Use LogSoftmax", (editor, _) => Task.FromResult(ActivationSiteEdits.EditAll(editor, root, diagnostic, useLogSoftmax: true)));
+            FixHelpers.RegisterSolutionEdit(context, diagnostic, "Use LogSoftmax", (editor, cancellationToken) => ActivationSiteEdits.EditAllAsync(editor, diagnostic, useLogSoftmax: true, cancellationToken));
         }
     }
 }

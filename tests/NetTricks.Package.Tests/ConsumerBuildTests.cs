@@ -38,7 +38,7 @@ public sealed class ConsumerBuildTests
         Assert.All(severities.Values, s => Assert.Equal("warning", s));
         Assert.All(diagnostics, d => Assert.Equal(BuildDiagnostics.HelpLink(d.Id), d.HelpLink));
 
-        // NT1003 twice: the sample's softmax in another file, and FixableFlaws.cs.
+        // NT1003 twice: the sample's (its softmax is in Models.cs), and FixableFlaws.cs (softmax in the same file).
         Assert.Contains(diagnostics, d => d.Id == "NT1003" && d.File == "Experiments.cs");
         Assert.Contains(diagnostics, d => d.Id == "NT1003" && d.File == "FixableFlaws.cs");
         // The runtime package compiled in (RuntimeUsage.cs uses NetTricks.MiniBatch).

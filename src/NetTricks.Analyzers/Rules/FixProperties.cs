@@ -38,17 +38,15 @@ internal static class FixProperties
 
     /// <summary>
     /// A diagnostic at a loss call whose cause is the model's final activation, with the activation sites as
-    /// additional locations. It is fixable only when every site is in the same file (no cross-file rewrites).
+    /// additional locations. The sites may be in any file of the compilation (the model's file): the fix edits them there.
     /// </summary>
     public static Diagnostic AtLossCall(DiagnosticDescriptor descriptor, LossCall loss, OutputActivation output, bool fixable, params object?[] messageArgs)
     {
-        var tree = loss.Invocation.Syntax.SyntaxTree;
-        var sitesInFile = output.Sites.Length > 0 && output.Sites.All(s => s.Node.SyntaxTree == tree);
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
         properties[SiteShapes] = string.Join(",", output.Sites.Select(s => s.Shape.ToString()));
         properties[InputSpan] = Span(loss.Input.Syntax);
         properties[TargetSpan] = Span(loss.Target.Syntax);
-        if (fixable && sitesInFile)
+        if (fixable && output.Sites.Length > 0)
             properties[Fixable] = "true";
         return Diagnostic.Create(descriptor, loss.Invocation.Syntax.GetLocation(), output.Sites.Select(s => s.Location), properties.ToImmutable(), messageArgs);
     }

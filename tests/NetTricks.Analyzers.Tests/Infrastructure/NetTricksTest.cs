@@ -65,6 +65,20 @@ public static class Verify<TAnalyzer, TCodeFix>
         return test.RunAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// Several files of one project before and after the fix (markup in <paramref name="sources"/> marks the expected
+    /// diagnostics); the framework also checks Fix All in the document, the project and the solution.
+    /// </summary>
+    public static Task FixFilesAsync((string Name, string Source)[] sources, (string Name, string Source)[] fixedSources, bool withRuntime = false)
+    {
+        var test = new NetTricksTest<TAnalyzer, TCodeFix>(withRuntime);
+        foreach (var (name, source) in sources)
+            test.TestState.Sources.Add(($"/0/{name}", source));
+        foreach (var (name, source) in fixedSources)
+            test.FixedState.Sources.Add(($"/0/{name}", source));
+        return test.RunAsync(CancellationToken.None);
+    }
+
     /// <summary>The diagnostics are reported but no fix is offered (source stays unchanged).</summary>
     public static Task NoFixAsync(string source, bool withRuntime = false)
     {

@@ -177,4 +177,41 @@ public class NT1001ReluOnSignedOutputsTests
             }
         }
         """);
+
+    [Fact]
+    public Task Fix_removes_the_final_ReLU_in_the_model_file_when_the_loss_is_in_another_file() => F.FixFilesAsync(
+        new[]
+        {
+            ("Model.cs", Sources.Usings + """
+                public sealed class Net : Module<Tensor, Tensor>
+                {
+                    private readonly Linear fc = Linear(4, 1);
+                    public Net() : base("net") => RegisterComponents();
+                    public override Tensor forward(Tensor x) => fc.forward(x).relu();
+                }
+                """),
+            ("Program.cs", Sources.Usings + """
+                static class Program
+                {
+                    static void Main() => {|NT1001:MSELoss().forward(new Net().forward(randn(8, 4)), randn(8, 1))|};
+                }
+                """),
+        },
+        new[]
+        {
+            ("Model.cs", Sources.Usings + """
+                public sealed class Net : Module<Tensor, Tensor>
+                {
+                    private readonly Linear fc = Linear(4, 1);
+                    public Net() : base("net") => RegisterComponents();
+                    public override Tensor forward(Tensor x) => fc.forward(x);
+                }
+                """),
+            ("Program.cs", Sources.Usings + """
+                static class Program
+                {
+                    static void Main() => MSELoss().forward(new Net().forward(randn(8, 4)), randn(8, 1));
+                }
+                """),
+        });
 }

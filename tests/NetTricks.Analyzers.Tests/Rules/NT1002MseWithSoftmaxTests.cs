@@ -103,4 +103,31 @@ public class NT1002MseWithSoftmaxTests
             }
         }
         """);
+
+    private static readonly string LogitsClassifierFile = Sources.SoftmaxClassifierFile.Replace("return x.softmax(1);", "return x;");
+
+    private const string OneHot = "functional.one_hot(zeros(4, dtype: int64), 3).to_type(ScalarType.Float32)";
+
+    [Fact]
+    public Task Fix_edits_the_model_file_and_the_loss_file() => F.FixFilesAsync(
+        new[]
+        {
+            ("Model.cs", Sources.SoftmaxClassifierFile),
+            ("Training.cs", Sources.Usings + """
+                static class Training
+                {
+                    public static Tensor Loss(SoftmaxClassifier model, Tensor x) => {|NT1002:MSELoss().forward(model.forward(x), ONEHOT)|};
+                }
+                """.Replace("ONEHOT", OneHot)),
+        },
+        new[]
+        {
+            ("Model.cs", LogitsClassifierFile),
+            ("Training.cs", Sources.Usings + """
+                static class Training
+                {
+                    public static Tensor Loss(SoftmaxClassifier model, Tensor x) => functional.cross_entropy(model.forward(x), ONEHOT);
+                }
+                """.Replace("ONEHOT", OneHot)),
+        });
 }

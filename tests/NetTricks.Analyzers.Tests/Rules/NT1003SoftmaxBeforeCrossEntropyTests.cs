@@ -252,23 +252,114 @@ public class NT1003SoftmaxBeforeCrossEntropyTests
         }
         """);
 
+    private static readonly string LogitsClassifierFile = Sources.SoftmaxClassifierFile.Replace("return x.softmax(1);", "return x;");
+
     [Fact]
-    public async Task Fix_is_not_offered_when_the_softmax_is_in_another_file()
-    {
-        var test = new NetTricksTest<NetTricks.Analyzers.Rules.SoftmaxBeforeCrossEntropyAnalyzer, NetTricks.CodeFixes.RemoveFinalActivationCodeFix>();
-        var training = Sources.Usings + """
-            static class Program
-            {
-                static void Main()
+    public Task Fix_removes_the_softmax_in_the_model_file_when_the_loss_is_in_another_file() => F.FixFilesAsync(
+        new[]
+        {
+            ("Model.cs", Sources.SoftmaxClassifierFile),
+            ("Program.cs", Sources.Usings + """
+                static class Program
                 {
-                    var loss = {|NT1003:CrossEntropyLoss().forward(new SoftmaxClassifier().forward(randn(2, 10)), zeros(2, dtype: int64))|};
+                    static void Main()
+                    {
+                        var loss = {|NT1003:CrossEntropyLoss().forward(new SoftmaxClassifier().forward(randn(2, 10)), zeros(2, dtype: int64))|};
+                    }
                 }
-            }
-            """;
-        test.TestState.Sources.Add(("/0/Model.cs", Sources.SoftmaxClassifierFile));
-        test.TestState.Sources.Add(("/0/Program.cs", training));
-        test.FixedState.Sources.Add(("/0/Model.cs", Sources.SoftmaxClassifierFile));
-        test.FixedState.Sources.Add(("/0/Program.cs", training));
-        await test.RunAsync();
-    }
+                """),
+        },
+        new[]
+        {
+            ("Model.cs", LogitsClassifierFile),
+            ("Program.cs", Sources.Usings + """
+                static class Program
+                {
+                    static void Main()
+                    {
+                        var loss = CrossEntropyLoss().forward(new SoftmaxClassifier().forward(randn(2, 10)), zeros(2, dtype: int64));
+                    }
+                }
+                """),
+        });
+
+    [Fact]
+    public Task Fix_All_edits_a_softmax_shared_by_losses_in_two_files_once() => F.FixFilesAsync(
+        new[]
+        {
+            ("Model.cs", Sources.SoftmaxClassifierFile),
+            ("Training.cs", Sources.Usings + """
+                static class Training
+                {
+                    public static Tensor Loss(SoftmaxClassifier model, Tensor x, Tensor y) => {|NT1003:CrossEntropyLoss().forward(model.forward(x), y)|};
+                }
+                """),
+            ("Validation.cs", Sources.Usings + """
+                static class Validation
+                {
+                    public static Tensor Loss(SoftmaxClassifier model, Tensor x, Tensor y) => {|NT1003:functional.cross_entropy(model.forward(x), y)|};
+                }
+                """),
+        },
+        new[]
+        {
+            ("Model.cs", LogitsClassifierFile),
+            ("Training.cs", Sources.Usings + """
+                static class Training
+                {
+                    public static Tensor Loss(SoftmaxClassifier model, Tensor x, Tensor y) => CrossEntropyLoss().forward(model.forward(x), y);
+                }
+                """),
+            ("Validation.cs", Sources.Usings + """
+                static class Validation
+                {
+                    public static Tensor Loss(SoftmaxClassifier model, Tensor x, Tensor y) => functional.cross_entropy(model.forward(x), y);
+                }
+                """),
+        });
+
+    [Fact]
+    public Task Fix_All_removes_softmaxes_of_two_models_in_two_files_for_losses_in_a_third() => F.FixFilesAsync(
+        new[]
+        {
+            ("Model.cs", Sources.SoftmaxClassifierFile),
+            ("Head.cs", Sources.Usings + """
+                public static class Head
+                {
+                    public static Module<Tensor, Tensor> Create() => Sequential(("fc", Linear(10, 3)), ("softmax", Softmax(1)));
+                }
+                """),
+            ("Program.cs", Sources.Usings + """
+                static class Program
+                {
+                    static void Main()
+                    {
+                        var y = zeros(2, dtype: int64);
+                        var a = {|NT1003:CrossEntropyLoss().forward(new SoftmaxClassifier().forward(randn(2, 10)), y)|};
+                        var b = {|NT1003:CrossEntropyLoss().forward(Head.Create().forward(randn(2, 10)), y)|};
+                    }
+                }
+                """),
+        },
+        new[]
+        {
+            ("Model.cs", LogitsClassifierFile),
+            ("Head.cs", Sources.Usings + """
+                public static class Head
+                {
+                    public static Module<Tensor, Tensor> Create() => Sequential(("fc", Linear(10, 3)));
+                }
+                """),
+            ("Program.cs", Sources.Usings + """
+                static class Program
+                {
+                    static void Main()
+                    {
+                        var y = zeros(2, dtype: int64);
+                        var a = CrossEntropyLoss().forward(new SoftmaxClassifier().forward(randn(2, 10)), y);
+                        var b = CrossEntropyLoss().forward(Head.Create().forward(randn(2, 10)), y);
+                    }
+                }
+                """),
+        });
 }

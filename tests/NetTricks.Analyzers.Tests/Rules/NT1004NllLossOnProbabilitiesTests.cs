@@ -118,4 +118,39 @@ public class NT1004NllLossOnProbabilitiesTests
             }
         }
         """);
+
+    [Fact]
+    public Task Fix_renames_the_softmax_in_the_model_file_once_for_losses_in_two_files() => F.FixFilesAsync(
+        new[]
+        {
+            ("Model.cs", Sources.SoftmaxClassifierFile),
+            ("Training.cs", Sources.Usings + """
+                static class Training
+                {
+                    public static Tensor Loss(SoftmaxClassifier model, Tensor x, Tensor y) => {|NT1004:NLLLoss().forward(model.forward(x), y)|};
+                }
+                """),
+            ("Validation.cs", Sources.Usings + """
+                static class Validation
+                {
+                    public static Tensor Loss(SoftmaxClassifier model, Tensor x, Tensor y) => {|NT1004:functional.nll_loss(model.forward(x), y)|};
+                }
+                """),
+        },
+        new[]
+        {
+            ("Model.cs", Sources.SoftmaxClassifierFile.Replace("return x.softmax(1);", "return x.log_softmax(1);")),
+            ("Training.cs", Sources.Usings + """
+                static class Training
+                {
+                    public static Tensor Loss(SoftmaxClassifier model, Tensor x, Tensor y) => NLLLoss().forward(model.forward(x), y);
+                }
+                """),
+            ("Validation.cs", Sources.Usings + """
+                static class Validation
+                {
+                    public static Tensor Loss(SoftmaxClassifier model, Tensor x, Tensor y) => functional.nll_loss(model.forward(x), y);
+                }
+                """),
+        });
 }

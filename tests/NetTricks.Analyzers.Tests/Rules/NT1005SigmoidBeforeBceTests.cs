@@ -76,4 +76,37 @@ public class NT1005SigmoidBeforeBceTests
             }
         }
         """);
+
+    [Fact]
+    public Task Fix_removes_the_sigmoid_in_the_model_file_and_rewrites_the_loss_in_its_own() => F.FixFilesAsync(
+        new[]
+        {
+            ("Model.cs", Sources.Usings + """
+                public static class Models
+                {
+                    public static Module<Tensor, Tensor> Detector() => Sequential(("fc", Linear(8, 1)), ("sigmoid", Sigmoid()));
+                }
+                """),
+            ("Program.cs", Sources.Usings + """
+                static class Program
+                {
+                    static void Main() => {|NT1005:BCELoss().forward(Models.Detector().forward(randn(4, 8)), rand(4, 1).round())|};
+                }
+                """),
+        },
+        new[]
+        {
+            ("Model.cs", Sources.Usings + """
+                public static class Models
+                {
+                    public static Module<Tensor, Tensor> Detector() => Sequential(("fc", Linear(8, 1)));
+                }
+                """),
+            ("Program.cs", Sources.Usings + """
+                static class Program
+                {
+                    static void Main() => functional.binary_cross_entropy_with_logits(Models.Detector().forward(randn(4, 8)), rand(4, 1).round());
+                }
+                """),
+        });
 }

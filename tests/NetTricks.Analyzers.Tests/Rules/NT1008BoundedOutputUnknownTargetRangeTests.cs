@@ -61,4 +61,39 @@ public class NT1008BoundedOutputUnknownTargetRangeTests
             }
         }
         """);
+
+    [Fact]
+    public Task Fix_removes_the_final_activation_in_the_model_file() => F.FixFilesAsync(
+        new[]
+        {
+            ("Model.cs", Sources.Usings + """
+                public static class Models
+                {
+                    public static Module<Tensor, Tensor> Regressor() => Sequential(Linear(4, 1), Tanh());
+                }
+                """),
+            ("Program.cs", Sources.Usings + """
+                static class Program
+                {
+                    static Tensor LoadTargets() => torch.load("targets.pt");
+                    static void Main() => {|NT1008:MSELoss().forward(Models.Regressor().forward(randn(8, 4)), LoadTargets())|};
+                }
+                """),
+        },
+        new[]
+        {
+            ("Model.cs", Sources.Usings + """
+                public static class Models
+                {
+                    public static Module<Tensor, Tensor> Regressor() => Sequential(Linear(4, 1));
+                }
+                """),
+            ("Program.cs", Sources.Usings + """
+                static class Program
+                {
+                    static Tensor LoadTargets() => torch.load("targets.pt");
+                    static void Main() => MSELoss().forward(Models.Regressor().forward(randn(8, 4)), LoadTargets());
+                }
+                """),
+        });
 }

@@ -105,6 +105,41 @@ public class NT5003NT5005EvaluationModeTests
         """);
 
     [Fact]
+    public Task Fix_All_inserts_one_guard_per_method() => FNoGrad.FixAsync(Sources.Usings + """
+        static class Metrics
+        {
+            public static Tensor Predict(Sequential model, Tensor x)
+            {
+                var scores = {|NT5005:model.forward(x)|};
+                var again = {|NT5005:model.forward(x)|};
+                return (scores + again).argmax(1);
+            }
+
+            public static Tensor Scores(Sequential model, Tensor x)
+            {
+                return {|NT5005:model.forward(x)|};
+            }
+        }
+        """, Sources.Usings + """
+        static class Metrics
+        {
+            public static Tensor Predict(Sequential model, Tensor x)
+            {
+                using var gradientMode = no_grad();
+                var scores = model.forward(x);
+                var again = model.forward(x);
+                return (scores + again).argmax(1);
+            }
+
+            public static Tensor Scores(Sequential model, Tensor x)
+            {
+                using var gradientMode = no_grad();
+                return model.forward(x);
+            }
+        }
+        """);
+
+    [Fact]
     public Task Fix_inside_a_training_loop_also_resumes_train_mode() => FEval.FixAsync(Sources.Usings + Classifier + """
         static class Training
         {

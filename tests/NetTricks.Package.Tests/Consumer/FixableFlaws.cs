@@ -4,7 +4,7 @@ using static TorchSharp.torch.nn;
 
 namespace FlawedTraining;
 
-/// <summary>NT1003 where the softmax sits in the same file as the loss, so the code fix can remove it.</summary>
+/// <summary>NT1003 with the softmax in the same file as the loss (the sample's own NT1003 has it in Models.cs).</summary>
 public static class FixableFlaws
 {
     public static float SoftmaxTwice()
