@@ -46,6 +46,19 @@ public class NT2004DeadReluRiskTests
         """);
 
     [Fact]
+    public Task Fix_keeps_a_named_inplace_argument_and_leaves_a_positional_one_alone() => F.FixAsync(Sources.Usings + """
+        static class Program
+        {
+            static void Main() { var model = {|NT2004:Sequential(Linear(4, 64), ReLU(inplace: true), Linear(64, 64), ReLU(true), Linear(64, 64), ReLU(), Linear(64, 1))|}; }
+        }
+        """, Sources.Usings + """
+        static class Program
+        {
+            static void Main() { var model = Sequential(Linear(4, 64), LeakyReLU(inplace: true), Linear(64, 64), ReLU(true), Linear(64, 64), LeakyReLU(), Linear(64, 1)); }
+        }
+        """);
+
+    [Fact]
     public Task Custom_module_classes_with_a_deep_plain_ReLU_forward_fire() => V.AnalyzerAsync(Sources.Usings + """
         sealed class {|NT2004:DeepNet|} : Module<Tensor, Tensor>
         {
