@@ -1,90 +1,225 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Diagnostics.Telemetry;
 using NetTricks.Analyzers;
 using NetTricks.Analyzers.Benchmarks;
+using NetTricks.Analyzers.Tests.Corpus;
 
-// Measures, in one run and as ratios: NetTricks analyzer time vs the compiler's own time (binding + emit) on
-// generated TorchSharp code, laid out (a) one file per model and per trainer, as real projects are, and (b) the same
-// code in a single file. (a) - (b) is what following values into other files costs (other trees' semantic models,
-// the one deliberate RS1030). Usage: dotnet run -c Release --project tests/NetTricks.Analyzers.Benchmarks [experiments] [repetitions]
-var experiments = args.Length > 0 ? int.Parse(args[0]) : 200;
-var repetitions = args.Length > 1 ? int.Parse(args[1]) : 5;
-var analyzers = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_NOOP") == "1"
-    ? ImmutableArray.Create<DiagnosticAnalyzer>(new NoOpAnalyzer())
-    : typeof(Descriptors).Assembly.GetTypes()
-        .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract)
-        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-        .ToImmutableArray();
-var references = Basic.Reference.Assemblies.Net80.References.All.Cast<MetadataReference>()
-    .Append(MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location)).ToList();
+// Measures, in one run and as ratios, what the NetTricks analyzers cost next to the compiler's own work (binding +
+// emit of the same compilation), on four generated corpora of >= minimumLines lines each:
+//   training            TorchSharp + ML.NET training code, one file per class (the real layout)
+//   training-one-file   the same code in one file; the difference to 'training' is the cross-file cost
+//   samples             copies of the repository's samples (SampleCorpus, as the robustness test uses)
+//   plain               ordinary application code, compiled WITHOUT TorchSharp/ML.NET references
+// Usage: dotnet run -c Release --project tests/NetTricks.Analyzers.Benchmarks [minimumLines=50000] [repetitions=3]
+// Environment: NETTRICKS_BENCH_CORPUS=<name> runs one corpus; NETTRICKS_BENCH_DETAIL=1 prints the top 10 analyzers,
+// the diagnostics by rule and each repetition; NETTRICKS_BENCH_DUMP=<dir> writes the generated files there instead.
+var minimumLines = args.Length > 0 ? int.Parse(args[0]) : 50_000;
+var repetitions = Math.Max(1, args.Length > 1 ? int.Parse(args[1]) : 3);
+var onlyCorpus = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_CORPUS");
+var detail = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_DETAIL") == "1";
 
-var files = CorpusGenerator.Generate(experiments);
-var lines = files.Sum(f => f.Text.Split('\n').Length);
-var parse = CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest);
-var split = files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
-var usingsBlock = string.Join("\n", files[0].Text.Split('\n').TakeWhile(l => l.StartsWith("using", StringComparison.Ordinal)));
-var joined = new[] { CSharpSyntaxTree.ParseText(usingsBlock + "\n" + string.Join("\n", files.Select(f => string.Join("\n", f.Text.Split('\n').SkipWhile(l => l.StartsWith("using", StringComparison.Ordinal) || l.Length == 0)))), parse, "All.cs") };
+var netTricks = typeof(Descriptors).Assembly.GetTypes()
+    .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract)
+    .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+    .ToImmutableArray();
 
-Console.WriteLine($"NetTricks analyzer cost: {experiments} experiments, {files.Count} files, {lines:N0} lines, {analyzers.Length} analyzers, {repetitions} repetitions (median)");
-var only = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_ONLY");
-var splitResult = only == "joined" ? default : Measure(split);
-var joinedResult = only == "split" ? default : Measure(joined);
-Console.WriteLine($"{"layout",-28} {"compiler ms",12} {"analyzers ms",13} {"ratio",8} {"diagnostics",12}");
-Print("one file per class", splitResult);
-Print("everything in one file", joinedResult);
-Console.WriteLine($"cross-file overhead (RS1030): {(splitResult.Analyzers - joinedResult.Analyzers):F0} ms = {(splitResult.Analyzers - joinedResult.Analyzers) / splitResult.Compiler:P1} of compile time");
-return 0;
+// The baseline every run includes: one empty IOperation action. Any SDK project already runs IOperation-based analyzers
+// (the default CA rules), so the driver builds the IOperation trees whether or not NetTricks is installed. The NetTricks
+// run is NetTricks + this analyzer and the baseline run is this analyzer alone, so the wall-clock and allocation deltas
+// are what adding NetTricks to such a project costs, not the driver's shared work (and never negative because NetTricks
+// alone, on a project without TorchSharp, registers no operation action and would let the driver skip those trees).
+var baseline = new NoOpAnalyzer();
+var withNetTricks = netTricks.Add(baseline);
+var baselineOnly = ImmutableArray.Create<DiagnosticAnalyzer>(baseline);
 
-void Print(string name, (double Compiler, double Analyzers, int Diagnostics) r) =>
-    Console.WriteLine($"{name,-28} {r.Compiler,12:F0} {r.Analyzers,13:F0} {r.Analyzers / r.Compiler,8:P1} {r.Diagnostics,12}");
-
-(double Compiler, double Analyzers, int Diagnostics) Measure(SyntaxTree[] trees)
-{
-    var compilerTimes = new double[repetitions];
-    var analyzerTimes = new double[repetitions];
-    var count = 0;
-    for (var r = 0; r < repetitions + 1; r++)
+var netReferences = Basic.Reference.Assemblies.Net80.References.All.Cast<MetadataReference>().ToList();
+var trainingReferences = netReferences
+    .Append(MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location))
+    .Append(MetadataReference.CreateFromFile(typeof(NetTricks.MiniBatch).Assembly.Location))   // the samples use the runtime companion
+    .Concat(new[]
     {
-        // A fresh compilation each time: nothing cached between runs.
-        var compilation = CSharpCompilation.Create("Bench", trees.Select(t => t.WithFilePath(t.FilePath)), references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, concurrentBuild: false));
-        var stopwatch = Stopwatch.StartNew();
-        using (var stream = new System.IO.MemoryStream())
-        {
-            var emit = compilation.Emit(stream);
-            if (!emit.Success)
-                throw new InvalidOperationException(string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(5)));
-        }
+        typeof(Microsoft.ML.MLContext).Assembly,               // Microsoft.ML.Data
+        typeof(Microsoft.ML.IDataView).Assembly,               // Microsoft.ML.DataView
+        typeof(Microsoft.ML.IEstimator<>).Assembly,            // Microsoft.ML.Core
+        typeof(Microsoft.ML.StandardTrainersCatalog).Assembly, // Microsoft.ML.StandardTrainers
+        typeof(Microsoft.ML.CategoricalCatalog).Assembly,      // Microsoft.ML.Transforms
+    }.Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location)))
+    .ToList();
 
-        var compilerTime = stopwatch.Elapsed.TotalMilliseconds;
-        var withAnalyzers = compilation.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
-        var diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).Result;
-        if (r == 0 && Environment.GetEnvironmentVariable("NETTRICKS_BENCH_DETAIL") == "1")
-            Console.WriteLine($"  shared semantic models: {ReferenceEquals(withAnalyzers.Compilation.GetSemanticModel(trees[0]), withAnalyzers.Compilation.GetSemanticModel(trees[0]))}");
-        var analyzerTime = analyzers.Sum(a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).Result.ExecutionTime.TotalMilliseconds);
-        if (diagnostics.Any(d => d.Id == "AD0001"))
-            throw new InvalidOperationException("analyzer exception: " + diagnostics.First(d => d.Id == "AD0001"));
-        if (r == repetitions && Environment.GetEnvironmentVariable("NETTRICKS_BENCH_DETAIL") == "1")
-        {
-            foreach (var a in analyzers)
-                Console.WriteLine($"  {a.GetType().Name,-45} {withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).Result.ExecutionTime.TotalMilliseconds,8:F0} ms");
-        }
+var parse = CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest);
+var corpora = new List<Corpus>();
+if (Wanted("training") || Wanted("training-one-file"))
+{
+    var training = TrainingCorpus.Generate(minimumLines);
+    if (Wanted("training"))
+        corpora.Add(new("training", "TorchSharp/ML.NET corpus, one file per class", training.Select(f => (f.Path, f.Text)).ToList(), trainingReferences, 0.05));
+    if (Wanted("training-one-file"))
+        corpora.Add(new("training-one-file", "the same in one file", new() { ("/corpus/All.cs", SourceFile.Joined(training)) }, trainingReferences, null));
+}
 
-        if (r == 0)
-            continue; // warm-up (JIT)
-        compilerTimes[r - 1] = compilerTime;
-        analyzerTimes[r - 1] = analyzerTime;
-        count = diagnostics.Length;
+if (Wanted("samples"))
+    corpora.Add(new("samples", "sample corpus (copies of samples/)", SampleCorpus.Generate(RepositoryRoot(), minimumLines), trainingReferences, 0.05));
+if (Wanted("plain"))
+    corpora.Add(new("plain", "no TorchSharp/ML.NET reference", PlainCorpus.Generate(minimumLines).Select(f => (f.Path, f.Text)).ToList(), netReferences, 0.005));
+if (corpora.Count == 0)
+    throw new ArgumentException($"unknown NETTRICKS_BENCH_CORPUS '{onlyCorpus}' (training, training-one-file, samples, plain)");
+
+var dump = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_DUMP");
+if (!string.IsNullOrEmpty(dump))
+{
+    // To read what is measured: writes each corpus's files under <dir>/<corpus>/ and stops.
+    foreach (var corpus in corpora)
+    {
+        foreach (var (path, text) in corpus.Files)
+        {
+            var target = Path.Combine(dump, corpus.Name, path.TrimStart('/'));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.WriteAllText(target, text);
+        }
     }
 
-    Array.Sort(compilerTimes);
-    Array.Sort(analyzerTimes);
-    return (compilerTimes[repetitions / 2], analyzerTimes[repetitions / 2], count);
+    Console.WriteLine($"corpora written to {dump}");
+    return 0;
 }
+
+
+Console.WriteLine($"NetTricks analyzer cost: {netTricks.Length} analyzers, {repetitions} repetitions after one warm-up (medians), .NET {Environment.Version}, {Environment.ProcessorCount} cores");
+Console.WriteLine($"{"corpus",-18} {"files",6} {"lines",8} {"compiler ms",12} {"NetTricks ms",13} {"ratio",8} {"diagnostics",12} {"wall +ms",9} {"wall +%",8} {"alloc MB",9}");
+var results = new List<(Corpus Corpus, Result Result)>();
+foreach (var corpus in corpora)
+{
+    var result = Measure(corpus);
+    results.Add((corpus, result));
+    Console.WriteLine($"{corpus.Name,-18} {corpus.Files.Count,6} {corpus.Lines,8:N0} {result.CompilerMs,12:F0} {result.AnalyzerMs,13:F0} {result.Ratio,8:P2} {result.Diagnostics,12} {result.WallMs,9:F0} {result.WallRatio,8:P2} {result.AllocatedMB,9:F1}");
+    if (detail)
+    {
+        foreach (var (name, ms) in result.TopAnalyzers)
+            Console.WriteLine($"    {name,-50} {ms,8:F0} ms");
+        Console.WriteLine("    diagnostics: " + string.Join(", ", result.DiagnosticIds.Select(p => $"{p.Key} {p.Value}")));
+        Console.WriteLine("    per repetition (ratio, wall +ms, alloc +MB): " + string.Join("; ", result.Samples.Select(s => $"{s.AnalyzerMs / s.CompilerMs:P1}, {s.WallMs:F0}, {s.Allocated / (1024.0 * 1024):F1}")));
+    }
+}
+
+var split = results.FirstOrDefault(r => r.Corpus.Name == "training").Result;
+var joined = results.FirstOrDefault(r => r.Corpus.Name == "training-one-file").Result;
+if (split is not null && joined is not null)
+    Console.WriteLine($"cross-file cost (training - training-one-file): {split.AnalyzerMs - joined.AnalyzerMs:F0} ms = {(split.AnalyzerMs - joined.AnalyzerMs) / split.CompilerMs:P1} of compile time");
+foreach (var (corpus, result) in results.Where(r => r.Corpus.Target is not null))
+{
+    var met = result.Ratio <= corpus.Target ? "met" : "NOT met";
+    Console.WriteLine($"{corpus.Title}: {result.Ratio:P2} of compile time (target <= {corpus.Target:P1}): {met}; wall-clock added {result.WallRatio:P2}, {result.AllocatedMB:F1} MB allocated");
+}
+
+return 0;
+
+bool Wanted(string name) => string.IsNullOrEmpty(onlyCorpus) || string.Equals(onlyCorpus, name, StringComparison.OrdinalIgnoreCase);
+
+Result Measure(Corpus corpus)
+{
+    var trees = corpus.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
+    var samples = new List<Sample>();
+    Sample? last = null;
+    for (var r = 0; r <= repetitions; r++)
+    {
+        // A fresh compilation for each measurement, from the same parsed trees: no bound state is shared between them.
+        var compilerMs = Timed(() =>
+        {
+            using var stream = new MemoryStream();
+            var emit = Compile(trees, corpus.References).Emit(stream);
+            if (!emit.Success)
+                throw new InvalidOperationException($"{corpus.Name} does not compile:\n" + string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
+        }).Ms;
+        // Alternate which run goes first so a drift in machine load does not always favour the same one.
+        var (nt, bl) = r % 2 == 0
+            ? (Analyze(trees, corpus.References, withNetTricks), Analyze(trees, corpus.References, baselineOnly))
+            : Swap(Analyze(trees, corpus.References, baselineOnly), Analyze(trees, corpus.References, withNetTricks));
+        if (nt.Diagnostics.FirstOrDefault(d => d.Id == "AD0001") is { } crash)
+            throw new InvalidOperationException("analyzer exception: " + crash);
+        var analyzerMs = netTricks.Sum(a => nt.Telemetry[a].ExecutionTime.TotalMilliseconds);
+        last = new Sample(compilerMs, analyzerMs, nt.Diagnostics.Length,
+            nt.Diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()), nt.WallMs - bl.WallMs, nt.Allocated - bl.Allocated,
+            netTricks.Select(a => (a.GetType().Name, nt.Telemetry[a].ExecutionTime.TotalMilliseconds)).OrderByDescending(p => p.Item2).Take(10).ToList());
+        if (r > 0)
+            samples.Add(last); // run 0 is the warm-up (JIT, metadata symbols)
+    }
+
+    // Ratios are medians of the per-repetition ratios: compile and analysis of one repetition run back to back, so
+    // their ratio shrugs off load that changes between repetitions better than a ratio of two separate medians.
+    return new Result(
+        Median(samples.Select(s => s.CompilerMs)),
+        Median(samples.Select(s => s.AnalyzerMs)),
+        Median(samples.Select(s => s.AnalyzerMs / s.CompilerMs)),
+        last!.Diagnostics,
+        last.DiagnosticIds,
+        Median(samples.Select(s => s.WallMs)),
+        Median(samples.Select(s => s.WallMs / s.CompilerMs)),
+        Median(samples.Select(s => (double)s.Allocated)) / (1024 * 1024),
+        last.TopAnalyzers,
+        samples);
+}
+
+(ImmutableArray<Diagnostic> Diagnostics, IReadOnlyDictionary<DiagnosticAnalyzer, AnalyzerTelemetryInfo> Telemetry, double WallMs, long Allocated) Analyze(
+    SyntaxTree[] trees, IReadOnlyList<MetadataReference> references, ImmutableArray<DiagnosticAnalyzer> analyzers)
+{
+    // concurrentAnalysis: false and logAnalyzerExecutionTime: true, as `dotnet build -p:ReportAnalyzer=true` measures.
+    var withAnalyzers = Compile(trees, references).WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
+        new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
+    var diagnostics = ImmutableArray<Diagnostic>.Empty;
+    var (ms, allocated) = Timed(() => diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).Result);
+    var telemetry = analyzers.ToDictionary(a => a, a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).Result);
+    return (diagnostics, telemetry, ms, allocated);
+}
+
+static (T, T) Swap<T>(T first, T second) => (second, first);
+
+static CSharpCompilation Compile(SyntaxTree[] trees, IReadOnlyList<MetadataReference> references) =>
+    CSharpCompilation.Create("Bench", trees, references, new CSharpCompilationOptions(
+        OutputKind.DynamicallyLinkedLibrary, concurrentBuild: false, nullableContextOptions: NullableContextOptions.Enable));
+
+static (double Ms, long Allocated) Timed(Action action)
+{
+    // Start each measurement from a collected heap so one run's garbage is not collected on the next one's clock.
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    GC.Collect();
+    var before = GC.GetTotalAllocatedBytes(precise: true);
+    var stopwatch = Stopwatch.StartNew();
+    action();
+    var ms = stopwatch.Elapsed.TotalMilliseconds;
+    return (ms, GC.GetTotalAllocatedBytes(precise: true) - before);
+}
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.OrderBy(v => v).ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static string RepositoryRoot()
+{
+    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "NetTricks.Analyzers.sln")))
+            return directory.FullName;
+    }
+
+    throw new InvalidOperationException("repository root (NetTricks.Analyzers.sln) not found above " + AppContext.BaseDirectory);
+}
+
+internal sealed record Corpus(string Name, string Title, List<(string Path, string Text)> Files, IReadOnlyList<MetadataReference> References, double? Target)
+{
+    public int Lines { get; } = Files.Sum(f => SourceFile.Lines(f.Text));
+}
+
+internal sealed record Sample(double CompilerMs, double AnalyzerMs, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, long Allocated, List<(string Name, double Ms)> TopAnalyzers);
+
+internal sealed record Result(double CompilerMs, double AnalyzerMs, double Ratio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, double WallRatio, double AllocatedMB, List<(string Name, double Ms)> TopAnalyzers, List<Sample> Samples);
