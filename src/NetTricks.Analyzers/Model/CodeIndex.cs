@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,36 +16,19 @@ namespace NetTricks.Analyzers.Model;
 internal sealed class CodeIndex
 {
     private readonly Compilation _compilation;
-    private Dictionary<string, ImmutableArray<SyntaxNode>>? _callsByName;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new(System.StringComparer.Ordinal);
 
     public CodeIndex(Compilation compilation) => _compilation = compilation;
 
-    /// <summary>Every call of that simple name in the compilation.</summary>
-    public ImmutableArray<SyntaxNode> CallsNamed(string name)
-    {
-        var callsByName = Volatile.Read(ref _callsByName) ?? Merge();
-        return callsByName.TryGetValue(name, out var nodes) ? nodes : ImmutableArray<SyntaxNode>.Empty;
-    }
-
-    private Dictionary<string, ImmutableArray<SyntaxNode>> Merge()
-    {
-        var builders = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(System.StringComparer.Ordinal);
-        foreach (var tree in _compilation.SyntaxTrees)
+    /// <summary>Every call of that simple name in the compilation, gathered from the trees' indices on first ask for that name.</summary>
+    public ImmutableArray<SyntaxNode> CallsNamed(string name) =>
+        _callsByName.GetOrAdd(name, n =>
         {
-            foreach (var pair in TreeIndex.For(tree).ByName)
-            {
-                if (!builders.TryGetValue(pair.Key, out var list))
-                    builders[pair.Key] = list = ImmutableArray.CreateBuilder<SyntaxNode>();
-                list.AddRange(pair.Value);
-            }
-        }
-
-        var result = new Dictionary<string, ImmutableArray<SyntaxNode>>(builders.Count, System.StringComparer.Ordinal);
-        foreach (var pair in builders)
-            result[pair.Key] = pair.Value.ToImmutable();
-        Interlocked.CompareExchange(ref _callsByName, result, null);
-        return _callsByName!;
-    }
+            var builder = ImmutableArray.CreateBuilder<SyntaxNode>();
+            foreach (var tree in _compilation.SyntaxTrees)
+                builder.AddRange(TreeIndex.For(tree).CallsNamed(n));
+            return builder.ToImmutable();
+        });
 
     public static string? SimpleName(SyntaxNode expression) => expression switch
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -221,30 +222,20 @@ internal sealed partial class TrainingCodeModel
         return builder.ToImmutable();
     }
 
-    private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableDictionary<string, ImmutableArray<SyntaxNode>>> _assignmentsByType = new(SymbolEqualityComparer.Default);
-
-    /// <summary>Simple assignments in a type's declarations, by the name they assign: one syntax walk per type.</summary>
-    private ImmutableDictionary<string, ImmutableArray<SyntaxNode>> AssignmentsIn(INamedTypeSymbol type, CancellationToken cancellationToken) =>
-        _assignmentsByType.GetOrAdd(type.OriginalDefinition, t =>
+    /// <summary>The simple assignments to that name inside the declarations of a type (from the trees' syntax index).</summary>
+    private static IEnumerable<SyntaxNode> AssignmentsIn(INamedTypeSymbol type, string name, Compilation compilation)
+    {
+        foreach (var reference in type.OriginalDefinition.DeclaringSyntaxReferences)
         {
-            var byName = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(System.StringComparer.Ordinal);
-            foreach (var reference in t.DeclaringSyntaxReferences)
+            if (!compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                continue;
+            foreach (var assignment in TreeIndex.For(reference.SyntaxTree).CallsNamed(TreeIndex.AssignmentPrefix + name))
             {
-                if (!Compilation.ContainsSyntaxTree(reference.SyntaxTree))
-                    continue;
-                foreach (var assignment in reference.GetSyntax(cancellationToken).DescendantNodes().OfType<AssignmentExpressionSyntax>())
-                {
-                    if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && CodeIndex.SimpleName(assignment.Left) is { } name)
-                    {
-                        if (!byName.TryGetValue(name, out var list))
-                            byName[name] = list = ImmutableArray.CreateBuilder<SyntaxNode>();
-                        list.Add(assignment);
-                    }
-                }
+                if (reference.Span.Contains(assignment.Span) && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
+                    yield return assignment;
             }
-
-            return byName.ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutable(), System.StringComparer.Ordinal);
-        });
+        }
+    }
 
     /// <summary>Initializer and assignments of a field or auto-property, searched in its declaring type only.</summary>
     private ImmutableArray<IOperation> MemberDefinitions(ISymbol member, CancellationToken cancellationToken)
@@ -266,7 +257,7 @@ internal sealed partial class TrainingCodeModel
                     builder.Add(value);
             }
 
-            foreach (var assignment in AssignmentsIn(m.ContainingType, cancellationToken).TryGetValue(m.Name, out var candidates) ? candidates : ImmutableArray<SyntaxNode>.Empty)
+            foreach (var assignment in AssignmentsIn(m.ContainingType, m.Name, Compilation))
             {
                 if (GetOperation(assignment, cancellationToken) is ISimpleAssignmentOperation op && ReferencesMember(op.Target, m))
                     builder.Add(op.Value);
@@ -296,33 +287,7 @@ internal sealed partial class TrainingCodeModel
         while (top.Parent is not null)
             top = top.Parent;
 
-        var writes = new List<(SyntaxNode Syntax, IOperation? Value)>();
-        foreach (var operation in top.Descendants())
-        {
-            switch (operation)
-            {
-                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, variable):
-                    var initializer = declarator.GetVariableInitializer();
-                    if (initializer is not null)
-                        writes.Add((declarator.Syntax, initializer.Value));
-                    else if (declarator.Parent?.Parent is IForEachLoopOperation || IsPatternOrOut(declarator))
-                        writes.Add((declarator.Syntax, null));
-                    break;
-                case ISimpleAssignmentOperation assignment when SymbolEqualityComparer.Default.Equals(ReferencedSymbol(assignment.Target), variable):
-                    writes.Add((assignment.Syntax, assignment.Value));
-                    break;
-                case ICompoundAssignmentOperation compound when SymbolEqualityComparer.Default.Equals(ReferencedSymbol(compound.Target), variable):
-                    writes.Add((compound.Syntax, null));
-                    break;
-                case ILocalReferenceOperation other when other.IsDeclaration && SymbolEqualityComparer.Default.Equals(other.Local, variable):
-                    writes.Add((other.Syntax, null)); // out var / deconstruction: not followed
-                    break;
-                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument
-                    when SymbolEqualityComparer.Default.Equals(ReferencedSymbol(argument.Value), variable):
-                    writes.Add((argument.Syntax, null));
-                    break;
-            }
-        }
+        var writes = WritesByVariable.GetValue(top, CollectWrites).TryGetValue(variable, out var found) ? found : NoWrites;
 
         var position = root.Syntax.SpanStart;
         var builder = ImmutableArray.CreateBuilder<IOperation>();
@@ -348,6 +313,53 @@ internal sealed partial class TrainingCodeModel
         // A local is definitely assigned, so the collected writes cover it; a parameter may still hold its argument.
         entryReaches = variable is IParameterSymbol && !reached;
         return builder.ToImmutable();
+    }
+
+    private static readonly List<(SyntaxNode Syntax, IOperation? Value)> NoWrites = new();
+
+    // The writes of every variable of a body, collected in one walk per operation tree (keyed by its root, so they
+    // live as long as the tree): asking per reference walked the whole body again for each read.
+    private static readonly ConditionalWeakTable<IOperation, Dictionary<ISymbol, List<(SyntaxNode Syntax, IOperation? Value)>>> WritesByVariable = new();
+
+    private static Dictionary<ISymbol, List<(SyntaxNode Syntax, IOperation? Value)>> CollectWrites(IOperation top)
+    {
+        var writes = new Dictionary<ISymbol, List<(SyntaxNode Syntax, IOperation? Value)>>(SymbolEqualityComparer.Default);
+        void Add(ISymbol? variable, SyntaxNode syntax, IOperation? value)
+        {
+            if (variable is null)
+                return;
+            if (!writes.TryGetValue(variable, out var list))
+                writes[variable] = list = new List<(SyntaxNode Syntax, IOperation? Value)>();
+            list.Add((syntax, value));
+        }
+
+        foreach (var operation in top.Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator:
+                    var initializer = declarator.GetVariableInitializer();
+                    if (initializer is not null)
+                        Add(declarator.Symbol, declarator.Syntax, initializer.Value);
+                    else if (declarator.Parent?.Parent is IForEachLoopOperation || IsPatternOrOut(declarator))
+                        Add(declarator.Symbol, declarator.Syntax, null);
+                    break;
+                case ISimpleAssignmentOperation assignment:
+                    Add(ReferencedSymbol(assignment.Target), assignment.Syntax, assignment.Value);
+                    break;
+                case ICompoundAssignmentOperation compound:
+                    Add(ReferencedSymbol(compound.Target), compound.Syntax, null);
+                    break;
+                case ILocalReferenceOperation { IsDeclaration: true } declaration:
+                    Add(declaration.Local, declaration.Syntax, null); // out var / deconstruction: not followed
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
+                    Add(ReferencedSymbol(argument.Value), argument.Syntax, null);
+                    break;
+            }
+        }
+
+        return writes;
     }
 
     private static bool IsPatternOrOut(IVariableDeclaratorOperation declarator) => declarator.Syntax is SingleVariableDesignationSyntax;
