@@ -12,7 +12,7 @@ namespace NetTricks.Analyzers.Rules;
 /// The one way NetTricks analyzers register: nothing at all unless the compilation references TorchSharp (or, for
 /// the data rules, ML.NET). Rules about calls name the calls they look at: one action per syntax tree visits only
 /// the calls of those names (from the syntax index) and binds only them, instead of a callback per invocation of
-/// the program for every rule. Both report while typing, with squiggles and fixes, as operation actions do.
+/// the program for every rule. Per-file actions report while typing, with squiggles and fixes, as operation actions do.
 /// </summary>
 internal static class Registration
 {

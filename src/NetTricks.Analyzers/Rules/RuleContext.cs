@@ -6,8 +6,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace NetTricks.Analyzers.Rules;
 
 /// <summary>
-/// What a rule handler gets, whichever action found the operation: an operation action (loops, returns) or the
-/// per-tree action that visits the calls a rule names (see <see cref="Registration"/>).
+/// What a rule handler gets: the operation the per-file action found (a call, a loop, a return; see
+/// <see cref="Registration"/>) and the way to report.
 /// </summary>
 internal readonly struct RuleContext
 {
