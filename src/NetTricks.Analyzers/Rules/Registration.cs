@@ -61,28 +61,19 @@ internal static class Registration
     /// Class, struct and record types of TorchSharp compilations, each once: at its first declaration (partial types
     /// span several), when the tree holding it is analyzed.
     /// </summary>
-    public static void OnNamedTypes(AnalysisContext context, Action<TypeContext, TrainingCodeModel> handler)
-    {
-        context.RegisterCompilationStartAction(start =>
+    public static void OnNamedTypes(AnalysisContext context, Action<TypeContext, TrainingCodeModel> handler) =>
+        PerTree(context, TrainingCodeModel.TryGet, _ => (treeContext, model) =>
         {
-            var model = TrainingCodeModel.TryGet(start.Compilation);
-            if (model is null)
-                return;
-            start.RegisterSemanticModelAction(treeContext =>
+            var semanticModel = treeContext.SemanticModel;
+            foreach (var node in TreeIndex.For(semanticModel.SyntaxTree).CallsNamed(TreeIndex.TypeDeclaration))
             {
-                var semanticModel = treeContext.SemanticModel;
-                model.Remember(semanticModel);
-                foreach (var node in TreeIndex.For(semanticModel.SyntaxTree).CallsNamed(TreeIndex.TypeDeclaration))
-                {
-                    if (treeContext.FilterSpan is { } span && !span.IntersectsWith(node.Span))
-                        continue;
-                    if (semanticModel.GetDeclaredSymbol(node, treeContext.CancellationToken) is INamedTypeSymbol type &&
-                        type.DeclaringSyntaxReferences.FirstOrDefault() is { } first && first.SyntaxTree == node.SyntaxTree && first.Span == node.Span)
-                        handler(new TypeContext(type, treeContext.ReportDiagnostic, treeContext.CancellationToken), model);
-                }
-            });
+                if (treeContext.FilterSpan is { } span && !span.IntersectsWith(node.Span))
+                    continue;
+                if (semanticModel.GetDeclaredSymbol(node, treeContext.CancellationToken) is INamedTypeSymbol type &&
+                    type.DeclaringSyntaxReferences.FirstOrDefault() is { } first && first.SyntaxTree == node.SyntaxTree && first.Span == node.Span)
+                    handler(new TypeContext(type, treeContext.ReportDiagnostic, treeContext.CancellationToken), model);
+            }
         });
-    }
 
     /// <summary>Invocations whose method has one of these simple names, in TorchSharp compilations.</summary>
     public static void OnInvocations(AnalysisContext context, IEnumerable<string> names, Action<RuleContext, TrainingCodeModel, IInvocationOperation> handler) =>
@@ -129,17 +120,24 @@ internal static class Registration
         }, key => key.StartsWith(TreeIndex.AssignmentPrefix, StringComparison.Ordinal) && assignedName(key.Substring(TreeIndex.AssignmentPrefix.Length)));
 
     /// <summary>Once per syntax tree of a TorchSharp or ML.NET compilation: for findings computed once for the whole compilation.</summary>
-    public static void OnTrees(AnalysisContext context, Action<SemanticModelAnalysisContext, TrainingCodeModel> handler)
+    public static void OnTrees(AnalysisContext context, Action<SemanticModelAnalysisContext, TrainingCodeModel> handler) =>
+        PerTree(context, TrainingCodeModel.TryGetForTorchSharpOrMlNet, _ => handler);
+
+    /// <summary>
+    /// The one registration under all others: nothing without a model for the compilation (or when
+    /// <paramref name="actionFor"/> gives null), else one semantic-model action per syntax tree that first lets the
+    /// model reuse the driver's semantic model of that tree.
+    /// </summary>
+    private static void PerTree(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Func<TrainingCodeModel, Action<SemanticModelAnalysisContext, TrainingCodeModel>?> actionFor)
     {
         context.RegisterCompilationStartAction(start =>
         {
-            var model = TrainingCodeModel.TryGetForTorchSharpOrMlNet(start.Compilation);
-            if (model is null)
+            if (modelFor(start.Compilation) is not { } model || actionFor(model) is not { } action)
                 return;
             start.RegisterSemanticModelAction(treeContext =>
             {
                 model.Remember(treeContext.SemanticModel);
-                handler(treeContext, model);
+                action(treeContext, model);
             });
         });
     }
@@ -148,21 +146,15 @@ internal static class Registration
     /// The index entries of a tree the handler looks at: the given names, or (when <paramref name="namesFor"/> gives
     /// null) every key the predicate accepts.
     /// </summary>
-    private static void OnCalls(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Func<TrainingCodeModel, IEnumerable<string>?> namesFor, Action<RuleContext, TrainingCodeModel> handler, Func<string, bool>? keyFilter = null)
-    {
-        context.RegisterCompilationStartAction(start =>
+    private static void OnCalls(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Func<TrainingCodeModel, IEnumerable<string>?> namesFor, Action<RuleContext, TrainingCodeModel> handler, Func<string, bool>? keyFilter = null) =>
+        PerTree(context, modelFor, model =>
         {
-            var model = modelFor(start.Compilation);
-            if (model is null)
-                return;
             var names = namesFor(model)?.Distinct(StringComparer.Ordinal).ToArray();
             if (names is { Length: 0 })
-                return;
-            start.RegisterSemanticModelAction(treeContext =>
+                return null;
+            return (treeContext, model) =>
             {
-                var semanticModel = treeContext.SemanticModel;
-                model.Remember(semanticModel);
-                var index = TreeIndex.For(semanticModel.SyntaxTree);
+                var index = TreeIndex.For(treeContext.SemanticModel.SyntaxTree);
                 var report = (Action<Diagnostic>)treeContext.ReportDiagnostic;
                 foreach (var name in names ?? index.ByName.Keys.Where(keyFilter!).ToArray())
                 {
@@ -176,7 +168,6 @@ internal static class Registration
                             handler(new RuleContext(operation, treeContext.Options, report, treeContext.CancellationToken), model);
                     }
                 }
-            });
+            };
         });
-    }
 }
