@@ -150,14 +150,18 @@ internal sealed partial class TrainingCodeModel
         if (body is null)
             return ImmutableArray<IOperation>.Empty;
         var builder = ImmutableArray.CreateBuilder<IOperation>();
-        foreach (var ret in body.Descendants().OfType<IReturnOperation>())
+        foreach (var ret in ReturnsOf(body))
         {
-            if (ret.ReturnedValue is not null && ret.Kind == OperationKind.Return && !IsInsideNestedFunction(ret, body))
+            if (ret.ReturnedValue is not null)
                 builder.Add(ret.ReturnedValue);
         }
 
         return builder.ToImmutable();
     }
+
+    /// <summary>The <c>return</c>s of a body (not <c>yield</c>), outside its lambdas and local functions.</summary>
+    public static IEnumerable<IReturnOperation> ReturnsOf(IOperation body) =>
+        body.Descendants().OfType<IReturnOperation>().Where(ret => ret.Kind == OperationKind.Return && !IsInsideNestedFunction(ret, body));
 
     private static bool IsInsideNestedFunction(IOperation operation, IOperation root)
     {

@@ -36,26 +36,9 @@ internal static class Registration
     public static void OnReturnsInMethodsNamed(AnalysisContext context, string methodName, Action<RuleContext, TrainingCodeModel> handler) =>
         OnCalls(context, TrainingCodeModel.TryGet, _ => new[] { TreeIndex.MethodPrefix + methodName }, (c, m) =>
         {
-            foreach (var ret in ReturnsOf(c.Operation))
+            foreach (var ret in TrainingCodeModel.ReturnsOf(c.Operation))
                 handler(new RuleContext(ret, c.Options, c.ReportDiagnostic, c.CancellationToken), m);
         });
-
-    private static IEnumerable<IReturnOperation> ReturnsOf(IOperation body)
-    {
-        var pending = new Stack<IOperation>();
-        pending.Push(body);
-        while (pending.Count > 0)
-        {
-            var operation = pending.Pop();
-            if (operation is IReturnOperation ret)
-                yield return ret;
-            foreach (var child in operation.ChildOperations)
-            {
-                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
-                    pending.Push(child);
-            }
-        }
-    }
 
     /// <summary>
     /// Class, struct and record types of TorchSharp compilations, each once: at its first declaration (partial types
