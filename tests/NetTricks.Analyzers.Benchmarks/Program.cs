@@ -20,7 +20,7 @@ using NetTricks.Analyzers.Tests.Corpus;
 //   samples             copies of the repository's samples (SampleCorpus, as the robustness test uses)
 //   plain               ordinary application code, compiled WITHOUT TorchSharp/ML.NET references
 // Usage: dotnet run -c Release --project tests/NetTricks.Analyzers.Benchmarks [minimumLines=50000] [repetitions=3]
-// Environment: NETTRICKS_BENCH_CORPUS=<name> runs one corpus; NETTRICKS_BENCH_DETAIL=1 prints the top 10 analyzers,
+// Environment: NETTRICKS_BENCH_CORPUS=<name> runs one corpus; NETTRICKS_BENCH_DETAIL=1 prints the time of each analyzer,
 // the diagnostics by rule and each repetition; NETTRICKS_BENCH_DUMP=<dir> writes the generated files there instead.
 var minimumLines = args.Length > 0 ? int.Parse(args[0]) : 50_000;
 var repetitions = Math.Max(1, args.Length > 1 ? int.Parse(args[1]) : 3);
@@ -105,7 +105,8 @@ foreach (var corpus in corpora)
         foreach (var (name, ms) in result.TopAnalyzers)
             Console.WriteLine($"    {name,-50} {ms,8:F0} ms");
         Console.WriteLine("    diagnostics: " + string.Join(", ", result.DiagnosticIds.Select(p => $"{p.Key} {p.Value}")));
-        Console.WriteLine("    per repetition (ratio, wall +ms, alloc +MB): " + string.Join("; ", result.Samples.Select(s => $"{s.AnalyzerMs / s.CompilerMs:P1}, {s.WallMs:F0}, {s.Allocated / (1024.0 * 1024):F1}")));
+        Console.WriteLine("    per repetition (ratio, wall +ms, alloc +MB, GC pause +ms, collections with vs without NetTricks): " + string.Join("; ",
+            result.Samples.Select(s => $"{s.AnalyzerMs / s.CompilerMs:P1}, {s.WallMs:F0}, {s.Allocated / (1024.0 * 1024):F1}, {s.GcPauseMs:F0}, {s.Collections}")));
     }
 }
 
@@ -125,29 +126,33 @@ bool Wanted(string name) => string.IsNullOrEmpty(onlyCorpus) || string.Equals(on
 
 Result Measure(Corpus corpus)
 {
-    var trees = corpus.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
+    // Each run gets trees of its own, parsed outside the clock, as each build parses anew: trees shared between runs
+    // would carry the red nodes and per-tree caches (NetTricks' call index) one run built into the next one's time.
+    SyntaxTree[] Parse() => corpus.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
     var samples = new List<Sample>();
     Sample? last = null;
     for (var r = 0; r <= repetitions; r++)
     {
         // A fresh compilation for each measurement, from the same parsed trees: no bound state is shared between them.
+        var compilation = Compile(Parse(), corpus.References);
         var compilerMs = Timed(() =>
         {
             using var stream = new MemoryStream();
-            var emit = Compile(trees, corpus.References).Emit(stream);
+            var emit = compilation.Emit(stream);
             if (!emit.Success)
                 throw new InvalidOperationException($"{corpus.Name} does not compile:\n" + string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
         }).Ms;
         // Alternate which run goes first so a drift in machine load does not always favour the same one.
         var (nt, bl) = r % 2 == 0
-            ? (Analyze(trees, corpus.References, withNetTricks), Analyze(trees, corpus.References, baselineOnly))
-            : Swap(Analyze(trees, corpus.References, baselineOnly), Analyze(trees, corpus.References, withNetTricks));
+            ? (Analyze(Parse(), corpus.References, withNetTricks), Analyze(Parse(), corpus.References, baselineOnly))
+            : Swap(Analyze(Parse(), corpus.References, baselineOnly), Analyze(Parse(), corpus.References, withNetTricks));
         if (nt.Diagnostics.FirstOrDefault(d => d.Id == "AD0001") is { } crash)
             throw new InvalidOperationException("analyzer exception: " + crash);
         var analyzerMs = netTricks.Sum(a => nt.Telemetry[a].ExecutionTime.TotalMilliseconds);
         last = new Sample(compilerMs, analyzerMs, nt.Diagnostics.Length,
-            nt.Diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()), nt.WallMs - bl.WallMs, nt.Allocated - bl.Allocated,
-            netTricks.Select(a => (a.GetType().Name, nt.Telemetry[a].ExecutionTime.TotalMilliseconds)).OrderByDescending(p => p.Item2).Take(10).ToList());
+            nt.Diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()), nt.Run.Ms - bl.Run.Ms, nt.Run.Allocated - bl.Run.Allocated,
+            nt.Run.GcPauseMs - bl.Run.GcPauseMs, $"gen0 {nt.Run.Gen0} vs {bl.Run.Gen0}, gen2 {nt.Run.Gen2} vs {bl.Run.Gen2}",
+            netTricks.Select(a => (a.GetType().Name, nt.Telemetry[a].ExecutionTime.TotalMilliseconds)).OrderByDescending(p => p.Item2).ToList());
         if (r > 0)
             samples.Add(last); // run 0 is the warm-up (JIT, metadata symbols)
     }
@@ -167,16 +172,16 @@ Result Measure(Corpus corpus)
         samples);
 }
 
-(ImmutableArray<Diagnostic> Diagnostics, IReadOnlyDictionary<DiagnosticAnalyzer, AnalyzerTelemetryInfo> Telemetry, double WallMs, long Allocated) Analyze(
+(ImmutableArray<Diagnostic> Diagnostics, IReadOnlyDictionary<DiagnosticAnalyzer, AnalyzerTelemetryInfo> Telemetry, (double Ms, long Allocated, double GcPauseMs, int Gen0, int Gen2) Run) Analyze(
     SyntaxTree[] trees, IReadOnlyList<MetadataReference> references, ImmutableArray<DiagnosticAnalyzer> analyzers)
 {
     // concurrentAnalysis: false and logAnalyzerExecutionTime: true, as `dotnet build -p:ReportAnalyzer=true` measures.
     var withAnalyzers = Compile(trees, references).WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
         new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
     var diagnostics = ImmutableArray<Diagnostic>.Empty;
-    var (ms, allocated) = Timed(() => diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).Result);
+    var run = Timed(() => diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).Result);
     var telemetry = analyzers.ToDictionary(a => a, a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).Result);
-    return (diagnostics, telemetry, ms, allocated);
+    return (diagnostics, telemetry, run);
 }
 
 static (T, T) Swap<T>(T first, T second) => (second, first);
@@ -185,17 +190,19 @@ static CSharpCompilation Compile(SyntaxTree[] trees, IReadOnlyList<MetadataRefer
     CSharpCompilation.Create("Bench", trees, references, new CSharpCompilationOptions(
         OutputKind.DynamicallyLinkedLibrary, concurrentBuild: false, nullableContextOptions: NullableContextOptions.Enable));
 
-static (double Ms, long Allocated) Timed(Action action)
+static (double Ms, long Allocated, double GcPauseMs, int Gen0, int Gen2) Timed(Action action)
 {
     // Start each measurement from a collected heap so one run's garbage is not collected on the next one's clock.
     GC.Collect();
     GC.WaitForPendingFinalizers();
     GC.Collect();
     var before = GC.GetTotalAllocatedBytes(precise: true);
+    var (pauseBefore, gen0Before, gen2Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(2));
     var stopwatch = Stopwatch.StartNew();
     action();
     var ms = stopwatch.Elapsed.TotalMilliseconds;
-    return (ms, GC.GetTotalAllocatedBytes(precise: true) - before);
+    return (ms, GC.GetTotalAllocatedBytes(precise: true) - before, (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds,
+        GC.CollectionCount(0) - gen0Before, GC.CollectionCount(2) - gen2Before);
 }
 
 static double Median(IEnumerable<double> values)
@@ -220,6 +227,6 @@ internal sealed record Corpus(string Name, string Title, List<(string Path, stri
     public int Lines { get; } = Files.Sum(f => SourceFile.Lines(f.Text));
 }
 
-internal sealed record Sample(double CompilerMs, double AnalyzerMs, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, long Allocated, List<(string Name, double Ms)> TopAnalyzers);
+internal sealed record Sample(double CompilerMs, double AnalyzerMs, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, long Allocated, double GcPauseMs, string Collections, List<(string Name, double Ms)> TopAnalyzers);
 
 internal sealed record Result(double CompilerMs, double AnalyzerMs, double Ratio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, double WallRatio, double AllocatedMB, List<(string Name, double Ms)> TopAnalyzers, List<Sample> Samples);

@@ -18,7 +18,7 @@ public sealed class ConstantWeightInitializationAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         Registration.OnInvocations(context, new[] { "zeros_", "ones_", "constant_", "fill_", "zero_", "copy_" }, Analyze);
         Registration.OnAssignmentsTo(context, static name => name.StartsWith("weight", System.StringComparison.Ordinal), AnalyzeAssignment);

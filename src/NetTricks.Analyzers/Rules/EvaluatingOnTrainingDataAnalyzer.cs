@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -18,7 +19,7 @@ public sealed class EvaluatingOnTrainingDataAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         Registration.OnTorchSharpOrMlNetInvocations(context, new[] { "Evaluate", "EvaluateNonCalibrated" }, AnalyzeMlNet);
         Registration.OnTrees(context, AnalyzeTorchSharp);
@@ -34,7 +35,7 @@ public sealed class EvaluatingOnTrainingDataAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>TorchSharp: the report sites (model calls on evaluation paths, calls of metric helpers) are computed once per compilation.</summary>
-    private static void AnalyzeTorchSharp(SemanticModelAnalysisContext context, TrainingCodeModel model)
+    private static void AnalyzeTorchSharp(SemanticModelAnalysisContext context, Action<Diagnostic> report, TrainingCodeModel model)
     {
         var tree = context.SemanticModel.SyntaxTree;
         if (!model.HasTorchSharp || TreeIndex.For(tree).ByName.Count == 0)
@@ -42,7 +43,7 @@ public sealed class EvaluatingOnTrainingDataAnalyzer : DiagnosticAnalyzer
         foreach (var site in model.ScoresOnTrainingTensors(context.CancellationToken))
         {
             if (site.Key.SyntaxTree == tree && (context.FilterSpan is not { } span || span.IntersectsWith(site.Key.Span)))
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT6002, site.Key.GetLocation(), site.Value.Model, site.Value.Data));
+                report(Diagnostic.Create(Descriptors.NT6002, site.Key.GetLocation(), site.Value.Model, site.Value.Data));
         }
     }
 }

@@ -15,7 +15,7 @@ public sealed class FunctionalDropoutIgnoresEvalAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         Registration.OnInvocations(context, new[] { "dropout", "dropout1d", "dropout2d", "dropout3d" }, Analyze);
     }

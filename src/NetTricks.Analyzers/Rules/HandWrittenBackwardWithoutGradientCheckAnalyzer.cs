@@ -18,7 +18,7 @@ public sealed class HandWrittenBackwardWithoutGradientCheckAnalyzer : Diagnostic
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         Registration.OnNamedTypes(context, Analyze);
     }

@@ -30,7 +30,7 @@ public sealed class LinearTrainerWithoutNormalizationAnalyzer : DiagnosticAnalyz
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         Registration.OnTorchSharpOrMlNetInvocations(context, MlNetSymbols.ScalingTrainers, Analyze);
     }

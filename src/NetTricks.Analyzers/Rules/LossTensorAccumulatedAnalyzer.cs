@@ -19,7 +19,7 @@ public sealed class LossTensorAccumulatedAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         Registration.OnAddAssignments(context, Analyze);
         Registration.OnInvocations(context, new[] { "Add" }, static (c, m, _) => Analyze(c, m));

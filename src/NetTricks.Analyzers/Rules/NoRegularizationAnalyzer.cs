@@ -23,7 +23,7 @@ public sealed class NoRegularizationAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         Registration.OnInvocations(context, static model => model.Symbols.OptimizerFactoryNames, Analyze);
     }

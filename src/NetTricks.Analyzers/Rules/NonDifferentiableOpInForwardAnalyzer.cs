@@ -24,7 +24,7 @@ public sealed class NonDifferentiableOpInForwardAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         Registration.OnReturnsInMethodsNamed(context, "forward", Analyze);
     }

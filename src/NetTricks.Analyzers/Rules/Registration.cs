@@ -45,7 +45,7 @@ internal static class Registration
     /// span several), when the tree holding it is analyzed.
     /// </summary>
     public static void OnNamedTypes(AnalysisContext context, Action<TypeContext, TrainingCodeModel> handler) =>
-        PerTree(context, TrainingCodeModel.TryGet, _ => (treeContext, model) =>
+        PerTree(context, TrainingCodeModel.TryGet, _ => (treeContext, report, model) =>
         {
             var semanticModel = treeContext.SemanticModel;
             foreach (var node in TreeIndex.For(semanticModel.SyntaxTree).CallsNamed(TreeIndex.TypeDeclaration))
@@ -54,7 +54,7 @@ internal static class Registration
                     continue;
                 if (semanticModel.GetDeclaredSymbol(node, treeContext.CancellationToken) is INamedTypeSymbol type &&
                     type.DeclaringSyntaxReferences.FirstOrDefault() is { } first && first.SyntaxTree == node.SyntaxTree && first.Span == node.Span)
-                    handler(new TypeContext(type, treeContext.ReportDiagnostic, treeContext.CancellationToken), model);
+                    handler(new TypeContext(type, report, treeContext.CancellationToken), model);
             }
         });
 
@@ -102,16 +102,20 @@ internal static class Registration
                 handler(c, m);
         }, key => key.StartsWith(TreeIndex.AssignmentPrefix, StringComparison.Ordinal) && assignedName(key.Substring(TreeIndex.AssignmentPrefix.Length)));
 
-    /// <summary>Once per syntax tree of a TorchSharp or ML.NET compilation: for findings computed once for the whole compilation.</summary>
-    public static void OnTrees(AnalysisContext context, Action<SemanticModelAnalysisContext, TrainingCodeModel> handler) =>
+    /// <summary>
+    /// Once per syntax tree of a TorchSharp or ML.NET compilation: for findings computed once for the whole
+    /// compilation. The handler reports through the given action, not the context's.
+    /// </summary>
+    public static void OnTrees(AnalysisContext context, Action<SemanticModelAnalysisContext, Action<Diagnostic>, TrainingCodeModel> handler) =>
         PerTree(context, TrainingCodeModel.TryGetForTorchSharpOrMlNet, _ => handler);
 
     /// <summary>
     /// The one registration under all others: nothing without a model for the compilation (or when
     /// <paramref name="actionFor"/> gives null), else one semantic-model action per syntax tree that first lets the
-    /// model reuse the driver's semantic model of that tree.
+    /// model reuse the driver's semantic model of that tree. Actions report through the action they are given, which
+    /// keeps diagnostics out of <c>[GeneratedCode]</c> code (see <see cref="GeneratedCode"/>).
     /// </summary>
-    private static void PerTree(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Func<TrainingCodeModel, Action<SemanticModelAnalysisContext, TrainingCodeModel>?> actionFor)
+    private static void PerTree(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Func<TrainingCodeModel, Action<SemanticModelAnalysisContext, Action<Diagnostic>, TrainingCodeModel>?> actionFor)
     {
         context.RegisterCompilationStartAction(start =>
         {
@@ -120,7 +124,7 @@ internal static class Registration
             start.RegisterSemanticModelAction(treeContext =>
             {
                 model.Remember(treeContext.SemanticModel);
-                action(treeContext, model);
+                action(treeContext, GeneratedCode.Filter(treeContext.ReportDiagnostic), model);
             });
         });
     }
@@ -135,10 +139,9 @@ internal static class Registration
             var names = namesFor(model)?.Distinct(StringComparer.Ordinal).ToArray();
             if (names is { Length: 0 })
                 return null;
-            return (treeContext, model) =>
+            return (treeContext, report, model) =>
             {
                 var index = TreeIndex.For(treeContext.SemanticModel.SyntaxTree);
-                var report = (Action<Diagnostic>)treeContext.ReportDiagnostic;
                 foreach (var name in names ?? index.ByName.Keys.Where(keyFilter!).ToArray())
                 {
                     foreach (var node in index.CallsNamed(name))

@@ -19,7 +19,7 @@ public sealed class SoftmaxOverBatchDimensionAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         Registration.OnInvocations(context, new[] { "softmax", "log_softmax", "Softmax", "LogSoftmax" }, Analyze);
     }

@@ -22,7 +22,7 @@ public sealed class TrainingLoaderNotShuffledAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         Registration.OnCallsAndCreations(context, new[] { "DataLoader", "IterableDataLoader" }, Analyze);
     }
