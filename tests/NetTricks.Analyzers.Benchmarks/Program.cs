@@ -21,9 +21,11 @@ using NetTricks.Analyzers.Tests.Corpus;
 //   plain               ordinary application code, compiled WITHOUT TorchSharp/ML.NET references
 // Usage: dotnet run -c Release --project tests/NetTricks.Analyzers.Benchmarks [minimumLines=50000] [repetitions=3]
 // Environment: NETTRICKS_BENCH_CORPUS=<name> runs one corpus; NETTRICKS_BENCH_DETAIL=1 prints the time of each analyzer,
-// the diagnostics by rule and each repetition; NETTRICKS_BENCH_DUMP=<dir> writes the generated files there instead.
+// the diagnostics by rule and each repetition; NETTRICKS_BENCH_DUMP=<dir> writes the generated files there instead;
+// NETTRICKS_BENCH_PROFILE=<n> only runs the NetTricks analysis n times (to run under a profiler).
 var minimumLines = args.Length > 0 ? int.Parse(args[0]) : 50_000;
-var repetitions = Math.Max(1, args.Length > 1 ? int.Parse(args[1]) : 3);
+var repetitions = Math.Max(1, args.Length > 1 ? int.Parse(args[1]) : 5);
+const int WarmUps = 2;
 var onlyCorpus = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_CORPUS");
 var detail = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_DETAIL") == "1";
 
@@ -31,6 +33,8 @@ var netTricks = typeof(Descriptors).Assembly.GetTypes()
     .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract)
     .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
     .ToImmutableArray();
+if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_EMPTY") == "1")
+    netTricks = netTricks.Select(_ => (DiagnosticAnalyzer)new EmptyTreeAnalyzer()).ToImmutableArray();
 
 // The baseline every run includes: one empty IOperation action. Any SDK project already runs IOperation-based analyzers
 // (the default CA rules), so the driver builds the IOperation trees whether or not NetTricks is installed. The NetTricks
@@ -92,21 +96,65 @@ if (!string.IsNullOrEmpty(dump))
 }
 
 
-Console.WriteLine($"NetTricks analyzer cost: {netTricks.Length} analyzers, {repetitions} repetitions after one warm-up (medians), .NET {Environment.Version}, {Environment.ProcessorCount} cores");
-Console.WriteLine($"{"corpus",-18} {"files",6} {"lines",8} {"compiler ms",12} {"NetTricks ms",13} {"ratio",8} {"diagnostics",12} {"wall +ms",9} {"wall +%",8} {"alloc MB",9}");
+if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_INDEX") == "1")
+{
+    // The syntax index alone: building it on freshly parsed trees, and on trees whose nodes were already walked.
+    foreach (var corpus in corpora)
+    {
+        for (var run = 0; run < 5; run++)
+        {
+            var cold = corpus.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
+            var coldMs = Timed(() => { foreach (var tree in cold) NetTricks.Analyzers.Model.TreeIndex.For(tree); });
+            var warm = corpus.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
+            foreach (var tree in warm)
+                tree.GetRoot().DescendantNodes().Count();
+            var warmMs = Timed(() => { foreach (var tree in warm) NetTricks.Analyzers.Model.TreeIndex.For(tree); });
+            Console.WriteLine($"{corpus.Name}: index of {cold.Length} trees: {coldMs.Ms:F1} ms fresh ({coldMs.Allocated / 1048576.0:F1} MB), {warmMs.Ms:F1} ms walked ({warmMs.Allocated / 1048576.0:F1} MB)");
+        }
+    }
+
+    return 0;
+}
+
+var profileRuns = int.TryParse(Environment.GetEnvironmentVariable("NETTRICKS_BENCH_PROFILE"), out var n) ? n : 0;
+if (profileRuns > 0)
+{
+    // For a profiler: only the NetTricks analysis, that many times, so warm-up is a small share of the trace.
+    foreach (var corpus in corpora)
+    {
+        for (var run = 0; run < profileRuns; run++)
+        {
+            var trees = corpus.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
+            var measured = netTricks.Select(a => new MeasuredAnalyzer(a)).ToImmutableArray();
+            var analysis = Analyze(trees, corpus.References, measured.CastArray<DiagnosticAnalyzer>().Add(baseline));
+            Console.WriteLine($"{corpus.Name} run {run}: NetTricks {measured.Sum(a => a.Cost.Ms):F0} ms (telemetry {measured.Sum(a => analysis.Telemetry[a].ExecutionTime.TotalMilliseconds):F0} ms), of which GC pauses {measured.Sum(a => a.Cost.GcPauseMs):F0} ms; " +
+                $"{measured.Sum(a => a.Cost.AllocatedMB):F1} MB allocated; wall {analysis.Run.Ms:F0} ms, GC pauses {analysis.Run.GcPauseMs:F0} ms");
+            if (detail)
+            {
+                foreach (var a in measured.OrderByDescending(a => a.Cost.Ms).Take(12))
+                    Console.WriteLine($"    {a.Name,-50} {a.Cost.Ms,6:F0} ms {a.Cost.GcPauseMs,6:F0} ms GC {a.Cost.AllocatedMB,6:F1} MB");
+            }
+        }
+    }
+
+    return 0;
+}
+
+Console.WriteLine($"NetTricks analyzer cost: {netTricks.Length} analyzers, {repetitions} repetitions after {WarmUps} warm-ups (medians), .NET {Environment.Version}, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
+Console.WriteLine($"{"corpus",-18} {"files",6} {"lines",8} {"compiler ms",12} {"NetTricks ms",13} {"ratio",8} {"CPU ratio",10} {"diagnostics",12} {"wall +ms",9} {"wall +%",8} {"alloc MB",9}");
 var results = new List<(Corpus Corpus, Result Result)>();
 foreach (var corpus in corpora)
 {
     var result = Measure(corpus);
     results.Add((corpus, result));
-    Console.WriteLine($"{corpus.Name,-18} {corpus.Files.Count,6} {corpus.Lines,8:N0} {result.CompilerMs,12:F0} {result.AnalyzerMs,13:F0} {result.Ratio,8:P2} {result.Diagnostics,12} {result.WallMs,9:F0} {result.WallRatio,8:P2} {result.AllocatedMB,9:F1}");
+    Console.WriteLine($"{corpus.Name,-18} {corpus.Files.Count,6} {corpus.Lines,8:N0} {result.CompilerMs,12:F0} {result.AnalyzerMs,13:F0} {result.Ratio,8:P2} {result.CpuRatio,10:P2} {result.Diagnostics,12} {result.WallMs,9:F0} {result.WallRatio,8:P2} {result.AllocatedMB,9:F1}");
     if (detail)
     {
         foreach (var (name, ms) in result.TopAnalyzers)
             Console.WriteLine($"    {name,-50} {ms,8:F0} ms");
         Console.WriteLine("    diagnostics: " + string.Join(", ", result.DiagnosticIds.Select(p => $"{p.Key} {p.Value}")));
-        Console.WriteLine("    per repetition (ratio, wall +ms, alloc +MB, GC pause +ms, collections with vs without NetTricks): " + string.Join("; ",
-            result.Samples.Select(s => $"{s.AnalyzerMs / s.CompilerMs:P1}, {s.WallMs:F0}, {s.Allocated / (1024.0 * 1024):F1}, {s.GcPauseMs:F0}, {s.Collections}")));
+        Console.WriteLine("    per repetition (ratio, CPU ratio, wall +ms, alloc +MB, GC pause +ms, collections with vs without NetTricks): " + string.Join("; ",
+            result.Samples.Select(s => $"{s.AnalyzerMs / s.CompilerMs:P1}, {s.CpuRatio:P1}, {s.WallMs:F0}, {s.Allocated / (1024.0 * 1024):F1}, {s.GcPauseMs:F0}, {s.Collections}")));
     }
 }
 
@@ -117,7 +165,7 @@ if (split is not null && joined is not null)
 foreach (var (corpus, result) in results.Where(r => r.Corpus.Target is not null))
 {
     var met = result.Ratio <= corpus.Target ? "met" : "NOT met";
-    Console.WriteLine($"{corpus.Title}: {result.Ratio:P2} of compile time (target <= {corpus.Target:P1}): {met}; wall-clock added {result.WallRatio:P2}, {result.AllocatedMB:F1} MB allocated");
+    Console.WriteLine($"{corpus.Title}: {result.Ratio:P2} of compile time (target <= {corpus.Target:P1}): {met}; in {ThreadCpu.Kind} {result.CpuRatio:P2}; wall-clock added {result.WallRatio:P2}, {result.AllocatedMB:F1} MB allocated");
 }
 
 return 0;
@@ -131,10 +179,11 @@ Result Measure(Corpus corpus)
     SyntaxTree[] Parse() => corpus.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
     var samples = new List<Sample>();
     Sample? last = null;
-    for (var r = 0; r <= repetitions; r++)
+    for (var r = 0; r < WarmUps + repetitions; r++)
     {
         // A fresh compilation for each measurement, from the same parsed trees: no bound state is shared between them.
         var compilation = Compile(Parse(), corpus.References);
+        var compilerCpu = ThreadCpu.Now();
         var compilerMs = Timed(() =>
         {
             using var stream = new MemoryStream();
@@ -142,19 +191,23 @@ Result Measure(Corpus corpus)
             if (!emit.Success)
                 throw new InvalidOperationException($"{corpus.Name} does not compile:\n" + string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
         }).Ms;
+        var compilerCpuMs = (ThreadCpu.Now() - compilerCpu) / 1e6; // concurrentBuild: false, so Emit runs on this thread
+        // Each analyzer's callbacks are also timed in thread CPU (MeasuredAnalyzer), which other load on the machine does not inflate.
+        var measured = netTricks.Select(a => new MeasuredAnalyzer(a)).ToImmutableArray();
+        var measuredWithBaseline = measured.CastArray<DiagnosticAnalyzer>().Add(baseline);
         // Alternate which run goes first so a drift in machine load does not always favour the same one.
         var (nt, bl) = r % 2 == 0
-            ? (Analyze(Parse(), corpus.References, withNetTricks), Analyze(Parse(), corpus.References, baselineOnly))
-            : Swap(Analyze(Parse(), corpus.References, baselineOnly), Analyze(Parse(), corpus.References, withNetTricks));
+            ? (Analyze(Parse(), corpus.References, measuredWithBaseline), Analyze(Parse(), corpus.References, baselineOnly))
+            : Swap(Analyze(Parse(), corpus.References, baselineOnly), Analyze(Parse(), corpus.References, measuredWithBaseline));
         if (nt.Diagnostics.FirstOrDefault(d => d.Id == "AD0001") is { } crash)
             throw new InvalidOperationException("analyzer exception: " + crash);
-        var analyzerMs = netTricks.Sum(a => nt.Telemetry[a].ExecutionTime.TotalMilliseconds);
-        last = new Sample(compilerMs, analyzerMs, nt.Diagnostics.Length,
+        var analyzerMs = measured.Sum(a => nt.Telemetry[a].ExecutionTime.TotalMilliseconds);
+        last = new Sample(compilerMs, analyzerMs, measured.Sum(a => a.Cost.CpuMs) / compilerCpuMs, nt.Diagnostics.Length,
             nt.Diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()), nt.Run.Ms - bl.Run.Ms, nt.Run.Allocated - bl.Run.Allocated,
             nt.Run.GcPauseMs - bl.Run.GcPauseMs, $"gen0 {nt.Run.Gen0} vs {bl.Run.Gen0}, gen2 {nt.Run.Gen2} vs {bl.Run.Gen2}",
-            netTricks.Select(a => (a.GetType().Name, nt.Telemetry[a].ExecutionTime.TotalMilliseconds)).OrderByDescending(p => p.Item2).ToList());
-        if (r > 0)
-            samples.Add(last); // run 0 is the warm-up (JIT, metadata symbols)
+            measured.Select(a => (a.Name, nt.Telemetry[a].ExecutionTime.TotalMilliseconds)).OrderByDescending(p => p.Item2).ToList());
+        if (r >= WarmUps)
+            samples.Add(last); // the warm-ups: JIT, and tiering up the hot code as a warm compiler server has
     }
 
     // Ratios are medians of the per-repetition ratios: compile and analysis of one repetition run back to back, so
@@ -163,6 +216,7 @@ Result Measure(Corpus corpus)
         Median(samples.Select(s => s.CompilerMs)),
         Median(samples.Select(s => s.AnalyzerMs)),
         Median(samples.Select(s => s.AnalyzerMs / s.CompilerMs)),
+        Median(samples.Select(s => s.CpuRatio)),
         last!.Diagnostics,
         last.DiagnosticIds,
         Median(samples.Select(s => s.WallMs)),
@@ -175,8 +229,14 @@ Result Measure(Corpus corpus)
 (ImmutableArray<Diagnostic> Diagnostics, IReadOnlyDictionary<DiagnosticAnalyzer, AnalyzerTelemetryInfo> Telemetry, (double Ms, long Allocated, double GcPauseMs, int Gen0, int Gen2) Run) Analyze(
     SyntaxTree[] trees, IReadOnlyList<MetadataReference> references, ImmutableArray<DiagnosticAnalyzer> analyzers)
 {
+    // csc declares the compilation's symbols (GetDiagnostics(CompilationStage.Declare), CommonCompiler.CompileAndEmit)
+    // as soon as it has attached the analyzer driver, while the compilation start actions run. Done here first, in
+    // every run, so the first analyzer to ask for a type (NetTricks resolving TorchSharp's) is not charged with
+    // building the compiler's declaration table and reference bindings.
+    var compilation = Compile(trees, references);
+    compilation.GetDeclarationDiagnostics();
     // concurrentAnalysis: false and logAnalyzerExecutionTime: true, as `dotnet build -p:ReportAnalyzer=true` measures.
-    var withAnalyzers = Compile(trees, references).WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
+    var withAnalyzers = compilation.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
         new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
     var diagnostics = ImmutableArray<Diagnostic>.Empty;
     var run = Timed(() => diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).Result);
@@ -227,6 +287,6 @@ internal sealed record Corpus(string Name, string Title, List<(string Path, stri
     public int Lines { get; } = Files.Sum(f => SourceFile.Lines(f.Text));
 }
 
-internal sealed record Sample(double CompilerMs, double AnalyzerMs, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, long Allocated, double GcPauseMs, string Collections, List<(string Name, double Ms)> TopAnalyzers);
+internal sealed record Sample(double CompilerMs, double AnalyzerMs, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, long Allocated, double GcPauseMs, string Collections, List<(string Name, double Ms)> TopAnalyzers);
 
-internal sealed record Result(double CompilerMs, double AnalyzerMs, double Ratio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, double WallRatio, double AllocatedMB, List<(string Name, double Ms)> TopAnalyzers, List<Sample> Samples);
+internal sealed record Result(double CompilerMs, double AnalyzerMs, double Ratio, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, double WallRatio, double AllocatedMB, List<(string Name, double Ms)> TopAnalyzers, List<Sample> Samples);

@@ -167,6 +167,9 @@ internal sealed partial class TrainingCodeModel
         "detach", "alias", "view", "reshape", "flatten", "unsqueeze", "squeeze", "view_as", "reshape_as");
 
     private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<PipelineStep>> _runSteps = new();
+
+    // The steps that made the columns of each run's data, shared by every trainer of the run.
+    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<PipelineStep>> _runDataSteps = new();
     private StrongBox<MlNetSymbols?>? _mlNet;
     private StrongBox<ImmutableArray<PipelineRun>>? _pipelineRuns;
     private StrongBox<ImmutableArray<IInvocationOperation>>? _mlNetEvaluations;
@@ -214,19 +217,26 @@ internal sealed partial class TrainingCodeModel
     /// <see cref="Definitions"/> for ML.NET values (locals, fields, auto-properties, parameters through their call
     /// sites, helper returns) without its TorchSharp module rules, so it also answers in ML.NET-only compilations.
     /// </summary>
+    // Parameters as ML.NET values: unlike Definitions, also through a module's forward (not a TorchSharp rule here).
+    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<IOperation>> _dataParameterDefinitions = new();
+
     private ImmutableArray<IOperation> ValueDefinitions(IOperation value, CancellationToken cancellationToken)
     {
         value = Unwrap(value);
         switch (value)
         {
             case ILocalReferenceOperation local:
-                return ReachingDefinitions(local, local.Local, out _);
+                // The same answer as Definitions gives a local: share its memo.
+                return _reaching.GetOrAdd(local.Syntax, _ => ReachingDefinitions(local, local.Local, out var ignored));
             case IParameterReferenceOperation parameter:
-                var written = ReachingDefinitions(parameter, parameter.Parameter, out var entryReaches);
-                if (!entryReaches)
-                    return written;
-                var arguments = ParameterArguments(parameter.Parameter, cancellationToken);
-                return written.IsEmpty ? arguments : arguments.IsEmpty ? ImmutableArray<IOperation>.Empty : written.AddRange(arguments);
+                return _dataParameterDefinitions.GetOrAdd(parameter.Syntax, _ =>
+                {
+                    var written = ReachingDefinitions(parameter, parameter.Parameter, out var entryReaches);
+                    if (!entryReaches)
+                        return written;
+                    var arguments = ParameterArguments(parameter.Parameter, cancellationToken);
+                    return written.IsEmpty ? arguments : arguments.IsEmpty ? ImmutableArray<IOperation>.Empty : written.AddRange(arguments);
+                });
             case IFieldReferenceOperation field:
                 return MemberDefinitions(field.Field, cancellationToken);
             case IPropertyReferenceOperation property when IsAutoProperty(property.Property):
@@ -341,7 +351,7 @@ internal sealed partial class TrainingCodeModel
 
             if (index < 0)
                 continue;
-            var before = DataSteps(run.Data, new Trace(cancellationToken)).AddRange(steps.Take(index));
+            var before = _runDataSteps.GetOrAdd(run.Site.Syntax, _ => DataSteps(run.Data, new Trace(cancellationToken))).AddRange(steps.Take(index));
             if (RawColumns(before, feature) is { Length: > 0 } raw)
                 return new UnscaledFeatures(feature, raw, run.Site);
         }
@@ -690,7 +700,13 @@ internal sealed partial class TrainingCodeModel
         return new TrainingDataEvaluation(scoring.Fit, scoring.Transformer, scoring.EvaluatedData);
     }
 
-    private Scoring? ScoringOf(IInvocationOperation evaluate, CancellationToken cancellationToken)
+    // Each Evaluate is scored once: every flagged one compares itself with all the others.
+    private readonly ConcurrentDictionary<SyntaxNode, Scoring?> _scorings = new();
+
+    private Scoring? ScoringOf(IInvocationOperation evaluate, CancellationToken cancellationToken) =>
+        _scorings.GetOrAdd(evaluate.Syntax, _ => ComputeScoringOf(evaluate, cancellationToken));
+
+    private Scoring? ComputeScoringOf(IInvocationOperation evaluate, CancellationToken cancellationToken)
     {
         if (!IsMlNetEvaluate(evaluate) || Argument(evaluate, "data") is not { } predictions)
             return null;
