@@ -19,10 +19,11 @@ using NetTricks.Analyzers.Tests.Corpus;
 //   training-one-file   the same code in one file; the difference to 'training' is the cross-file cost
 //   samples             copies of the repository's samples (SampleCorpus, as the robustness test uses)
 //   plain               ordinary application code, compiled WITHOUT TorchSharp/ML.NET references
-// Usage: dotnet run -c Release --project tests/NetTricks.Analyzers.Benchmarks [minimumLines=50000] [repetitions=3]
+// Usage: dotnet run -c Release --project tests/NetTricks.Analyzers.Benchmarks [minimumLines=50000] [repetitions=5]
 // Environment: NETTRICKS_BENCH_CORPUS=<name> runs one corpus; NETTRICKS_BENCH_DETAIL=1 prints the time of each analyzer,
 // the diagnostics by rule and each repetition; NETTRICKS_BENCH_DUMP=<dir> writes the generated files there instead;
-// NETTRICKS_BENCH_PROFILE=<n> only runs the NetTricks analysis n times (to run under a profiler).
+// NETTRICKS_BENCH_PROFILE=<n> only runs the NetTricks analysis n times (to run under a profiler); NETTRICKS_BENCH_INDEX=1
+// times the syntax index alone; NETTRICKS_BENCH_EMPTY=1 measures as many empty per-file actions instead of NetTricks.
 var minimumLines = args.Length > 0 ? int.Parse(args[0]) : 50_000;
 var repetitions = Math.Max(1, args.Length > 1 ? int.Parse(args[1]) : 5);
 const int WarmUps = 2;
@@ -42,7 +43,6 @@ if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_EMPTY") == "1")
 // are what adding NetTricks to such a project costs, not the driver's shared work (and never negative because NetTricks
 // alone, on a project without TorchSharp, registers no operation action and would let the driver skip those trees).
 var baseline = new NoOpAnalyzer();
-var withNetTricks = netTricks.Add(baseline);
 var baselineOnly = ImmutableArray.Create<DiagnosticAnalyzer>(baseline);
 
 var netReferences = Basic.Reference.Assemblies.Net80.References.All.Cast<MetadataReference>().ToList();
@@ -103,9 +103,9 @@ if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_INDEX") == "1")
     {
         for (var run = 0; run < 5; run++)
         {
-            var cold = corpus.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
+            var cold = Parse(corpus);
             var coldMs = Timed(() => { foreach (var tree in cold) NetTricks.Analyzers.Model.TreeIndex.For(tree); });
-            var warm = corpus.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
+            var warm = Parse(corpus);
             foreach (var tree in warm)
                 tree.GetRoot().DescendantNodes().Count();
             var warmMs = Timed(() => { foreach (var tree in warm) NetTricks.Analyzers.Model.TreeIndex.For(tree); });
@@ -124,7 +124,7 @@ if (profileRuns > 0)
     {
         for (var run = 0; run < profileRuns; run++)
         {
-            var trees = corpus.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
+            var trees = Parse(corpus);
             var measured = netTricks.Select(a => new MeasuredAnalyzer(a)).ToImmutableArray();
             var analysis = Analyze(trees, corpus.References, measured.CastArray<DiagnosticAnalyzer>().Add(baseline));
             Console.WriteLine($"{corpus.Name} run {run}: NetTricks {measured.Sum(a => a.Cost.Ms):F0} ms (telemetry {measured.Sum(a => analysis.Telemetry[a].ExecutionTime.TotalMilliseconds):F0} ms), of which GC pauses {measured.Sum(a => a.Cost.GcPauseMs):F0} ms; " +
@@ -170,19 +170,20 @@ foreach (var (corpus, result) in results.Where(r => r.Corpus.Target is not null)
 
 return 0;
 
+// Each run gets trees of its own, parsed outside the clock, as each build parses anew: trees shared between runs
+// would carry the syntax nodes and per-tree caches (NetTricks' call index) one run built into the next one's time.
+SyntaxTree[] Parse(Corpus corpus) => corpus.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
+
 bool Wanted(string name) => string.IsNullOrEmpty(onlyCorpus) || string.Equals(onlyCorpus, name, StringComparison.OrdinalIgnoreCase);
 
 Result Measure(Corpus corpus)
 {
-    // Each run gets trees of its own, parsed outside the clock, as each build parses anew: trees shared between runs
-    // would carry the red nodes and per-tree caches (NetTricks' call index) one run built into the next one's time.
-    SyntaxTree[] Parse() => corpus.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
     var samples = new List<Sample>();
     Sample? last = null;
     for (var r = 0; r < WarmUps + repetitions; r++)
     {
-        // A fresh compilation for each measurement, from the same parsed trees: no bound state is shared between them.
-        var compilation = Compile(Parse(), corpus.References);
+        // A fresh compilation of freshly parsed trees for each measurement: nothing bound or indexed is shared between them.
+        var compilation = Compile(Parse(corpus), corpus.References);
         var compilerCpu = ThreadCpu.Now();
         var compilerMs = Timed(() =>
         {
@@ -197,8 +198,8 @@ Result Measure(Corpus corpus)
         var measuredWithBaseline = measured.CastArray<DiagnosticAnalyzer>().Add(baseline);
         // Alternate which run goes first so a drift in machine load does not always favour the same one.
         var (nt, bl) = r % 2 == 0
-            ? (Analyze(Parse(), corpus.References, measuredWithBaseline), Analyze(Parse(), corpus.References, baselineOnly))
-            : Swap(Analyze(Parse(), corpus.References, baselineOnly), Analyze(Parse(), corpus.References, measuredWithBaseline));
+            ? (Analyze(Parse(corpus), corpus.References, measuredWithBaseline), Analyze(Parse(corpus), corpus.References, baselineOnly))
+            : Swap(Analyze(Parse(corpus), corpus.References, baselineOnly), Analyze(Parse(corpus), corpus.References, measuredWithBaseline));
         if (nt.Diagnostics.FirstOrDefault(d => d.Id == "AD0001") is { } crash)
             throw new InvalidOperationException("analyzer exception: " + crash);
         var analyzerMs = measured.Sum(a => nt.Telemetry[a].ExecutionTime.TotalMilliseconds);

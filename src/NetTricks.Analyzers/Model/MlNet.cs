@@ -213,30 +213,22 @@ internal sealed partial class TrainingCodeModel
     // Following ML.NET values
     // ---------------------------------------------------------------------------------------------------------
 
+    // Parameters as ML.NET values: unlike Definitions, also through a module's forward (not a TorchSharp rule here).
+    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<IOperation>> _dataParameterDefinitions = new();
+
     /// <summary>
     /// <see cref="Definitions"/> for ML.NET values (locals, fields, auto-properties, parameters through their call
     /// sites, helper returns) without its TorchSharp module rules, so it also answers in ML.NET-only compilations.
     /// </summary>
-    // Parameters as ML.NET values: unlike Definitions, also through a module's forward (not a TorchSharp rule here).
-    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<IOperation>> _dataParameterDefinitions = new();
-
     private ImmutableArray<IOperation> ValueDefinitions(IOperation value, CancellationToken cancellationToken)
     {
         value = Unwrap(value);
         switch (value)
         {
             case ILocalReferenceOperation local:
-                // The same answer as Definitions gives a local: share its memo.
-                return _reaching.GetOrAdd(local.Syntax, _ => ReachingDefinitions(local, local.Local, out var ignored));
+                return Definitions(local, cancellationToken); // the same answer for a local, memoised there
             case IParameterReferenceOperation parameter:
-                return _dataParameterDefinitions.GetOrAdd(parameter.Syntax, _ =>
-                {
-                    var written = ReachingDefinitions(parameter, parameter.Parameter, out var entryReaches);
-                    if (!entryReaches)
-                        return written;
-                    var arguments = ParameterArguments(parameter.Parameter, cancellationToken);
-                    return written.IsEmpty ? arguments : arguments.IsEmpty ? ImmutableArray<IOperation>.Empty : written.AddRange(arguments);
-                });
+                return _dataParameterDefinitions.GetOrAdd(parameter.Syntax, _ => ParameterDefinitions(parameter, throughModuleForward: true, cancellationToken));
             case IFieldReferenceOperation field:
                 return MemberDefinitions(field.Field, cancellationToken);
             case IPropertyReferenceOperation property when IsAutoProperty(property.Property):

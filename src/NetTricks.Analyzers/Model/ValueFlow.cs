@@ -83,7 +83,7 @@ internal sealed partial class TrainingCodeModel
             case ILocalReferenceOperation local:
                 return _reaching.GetOrAdd(local.Syntax, key => ReachingDefinitions(local, local.Local, out var ignored));
             case IParameterReferenceOperation parameter:
-                return _reaching.GetOrAdd(parameter.Syntax, _ => ParameterDefinitions(parameter, cancellationToken));
+                return _reaching.GetOrAdd(parameter.Syntax, _ => ParameterDefinitions(parameter, throughModuleForward: false, cancellationToken));
 
             case IFieldReferenceOperation field:
                 return MemberDefinitions(field.Field, cancellationToken);
@@ -100,14 +100,19 @@ internal sealed partial class TrainingCodeModel
         }
     }
 
-    private ImmutableArray<IOperation> ParameterDefinitions(IParameterReferenceOperation parameter, CancellationToken cancellationToken)
+    /// <summary>
+    /// The writes of a parameter that reach a reference and, when its entry value may too, the arguments at its call
+    /// sites. A module's forward gets its input from every caller: unknown, unless <paramref name="throughModuleForward"/>
+    /// (values that are not tensors of the model, such as ML.NET data, are followed there too).
+    /// </summary>
+    private ImmutableArray<IOperation> ParameterDefinitions(IParameterReferenceOperation parameter, bool throughModuleForward, CancellationToken cancellationToken)
     {
         // Parameters are often reassigned (x = fc1.forward(x); ... return x;): writes in the body come first.
         var written = ReachingDefinitions(parameter, parameter.Parameter, out var entryReaches);
         if (!entryReaches)
             return written;
-        var arguments = IsModuleForward(parameter.Parameter.ContainingSymbol as IMethodSymbol)
-            ? ImmutableArray<IOperation>.Empty // forward's input comes from every caller: unknown
+        var arguments = !throughModuleForward && IsModuleForward(parameter.Parameter.ContainingSymbol as IMethodSymbol)
+            ? ImmutableArray<IOperation>.Empty
             : ParameterArguments(parameter.Parameter, cancellationToken);
         return written.IsEmpty ? arguments : arguments.IsEmpty ? ImmutableArray<IOperation>.Empty : written.AddRange(arguments);
     }
