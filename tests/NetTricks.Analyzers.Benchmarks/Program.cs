@@ -24,16 +24,15 @@ using NetTricks.Analyzers.Tests.Corpus;
 // the diagnostics by rule and each repetition; NETTRICKS_BENCH_DUMP=<dir> writes the generated files there instead;
 // NETTRICKS_BENCH_PROFILE=<n> only runs the NetTricks analysis n times (to run under a profiler); NETTRICKS_BENCH_INDEX=1
 // times the syntax index alone; NETTRICKS_BENCH_EMPTY=1 measures as many empty per-file actions instead of NetTricks.
+// NETTRICKS_BENCH_AB=<path to another NetTricks.Analyzers.dll> with NETTRICKS_BENCH_PROFILE=<n> compares that build (A)
+// with this one (B) in one process, alternating runs, in thread CPU.
 var minimumLines = args.Length > 0 ? int.Parse(args[0]) : 50_000;
 var repetitions = Math.Max(1, args.Length > 1 ? int.Parse(args[1]) : 5);
 const int WarmUps = 2;
 var onlyCorpus = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_CORPUS");
 var detail = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_DETAIL") == "1";
 
-var netTricks = typeof(Descriptors).Assembly.GetTypes()
-    .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract)
-    .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-    .ToImmutableArray();
+var netTricks = AnalyzersOf(typeof(Descriptors).Assembly);
 if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_EMPTY") == "1")
     netTricks = netTricks.Select(_ => (DiagnosticAnalyzer)new EmptyTreeAnalyzer()).ToImmutableArray();
 
@@ -117,37 +116,76 @@ if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_INDEX") == "1")
 }
 
 var profileRuns = int.TryParse(Environment.GetEnvironmentVariable("NETTRICKS_BENCH_PROFILE"), out var n) ? n : 0;
+var abPath = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_AB");
+if (!string.IsNullOrEmpty(abPath))
+{
+    // A/B in one process: another build of NetTricks.Analyzers.dll (loaded on its own, sharing Roslyn) against this one,
+    // alternating run by run so that a drift in machine load hits both alike; reports the paired medians in thread CPU.
+    var other = new System.Runtime.Loader.AssemblyLoadContext("A").LoadFromAssemblyPath(Path.GetFullPath(abPath));
+    var variants = new[] { ("A (" + abPath + ")", AnalyzersOf(other)), ("B (this build)", netTricks) };
+    foreach (var corpus in corpora)
+    {
+        var cpu = new[] { new List<double>(), new List<double>() };
+        var diagnosticsCount = new int[2];
+        for (var run = 0; run < WarmUps + Math.Max(1, profileRuns); run++)
+        {
+            for (var v = 0; v < 2; v++)
+            {
+                var index = (run % 2 == 0) ? v : 1 - v;
+                var measured = variants[index].Item2.Select(a => new MeasuredAnalyzer(a)).ToImmutableArray();
+                var analysis = Analyze(Parse(corpus), corpus.References, measured.CastArray<DiagnosticAnalyzer>().Add(baseline));
+                diagnosticsCount[index] = analysis.Diagnostics.Length;
+                if (run >= WarmUps)
+                    cpu[index].Add(measured.Sum(a => a.Cost.CpuMs));
+            }
+        }
+
+        var paired = cpu[1].Zip(cpu[0], (b, a) => b / a).ToList();
+        // Noise on a shared machine only adds time, so the minimum is the steadiest estimate of the work itself.
+        Console.WriteLine($"{corpus.Name}: A {Median(cpu[0]):F0} ms CPU median, {cpu[0].Min():F0} min ({diagnosticsCount[0]} diagnostics), B {Median(cpu[1]):F0} ms median, {cpu[1].Min():F0} min ({diagnosticsCount[1]} diagnostics); B/A of minimums {cpu[1].Min() / cpu[0].Min():P1}, " +
+            $"B/A median of paired runs {Median(paired):P1} (runs: {string.Join(", ", paired.Select(r => r.ToString("P0")))}; A ms: {string.Join(", ", cpu[0].Select(c => c.ToString("F0")))}; B ms: {string.Join(", ", cpu[1].Select(c => c.ToString("F0")))})");
+    }
+
+    return 0;
+}
+
 if (profileRuns > 0)
 {
     // For a profiler: only the NetTricks analysis, that many times, so warm-up is a small share of the trace.
     foreach (var corpus in corpora)
     {
+        var profiledCpu = new List<double>();
         for (var run = 0; run < profileRuns; run++)
         {
             var trees = Parse(corpus);
             var measured = netTricks.Select(a => new MeasuredAnalyzer(a)).ToImmutableArray();
             var analysis = Analyze(trees, corpus.References, measured.CastArray<DiagnosticAnalyzer>().Add(baseline));
-            Console.WriteLine($"{corpus.Name} run {run}: NetTricks {measured.Sum(a => a.Cost.Ms):F0} ms (telemetry {measured.Sum(a => analysis.Telemetry[a].ExecutionTime.TotalMilliseconds):F0} ms), of which GC pauses {measured.Sum(a => a.Cost.GcPauseMs):F0} ms; " +
+            if (run >= WarmUps)
+                profiledCpu.Add(measured.Sum(a => a.Cost.CpuMs));
+            Console.WriteLine($"{corpus.Name} run {run}: NetTricks {measured.Sum(a => a.Cost.Ms):F0} ms, {measured.Sum(a => a.Cost.CpuMs):F0} ms CPU (telemetry {measured.Sum(a => analysis.Telemetry[a].ExecutionTime.TotalMilliseconds):F0} ms), of which GC pauses {measured.Sum(a => a.Cost.GcPauseMs):F0} ms; " +
                 $"{measured.Sum(a => a.Cost.AllocatedMB):F1} MB allocated; wall {analysis.Run.Ms:F0} ms, GC pauses {analysis.Run.GcPauseMs:F0} ms");
             if (detail)
             {
-                foreach (var a in measured.OrderByDescending(a => a.Cost.Ms).Take(12))
+                foreach (var a in measured.OrderByDescending(a => a.Cost.Ms))
                     Console.WriteLine($"    {a.Name,-50} {a.Cost.Ms,6:F0} ms {a.Cost.GcPauseMs,6:F0} ms GC {a.Cost.AllocatedMB,6:F1} MB");
             }
         }
+
+        if (profiledCpu.Count > 0)
+            Console.WriteLine($"{corpus.Name}: median NetTricks CPU after {WarmUps} warm-ups {Median(profiledCpu):F0} ms (min {profiledCpu.Min():F0}, max {profiledCpu.Max():F0})");
     }
 
     return 0;
 }
 
 Console.WriteLine($"NetTricks analyzer cost: {netTricks.Length} analyzers, {repetitions} repetitions after {WarmUps} warm-ups (medians), .NET {Environment.Version}, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
-Console.WriteLine($"{"corpus",-18} {"files",6} {"lines",8} {"compiler ms",12} {"NetTricks ms",13} {"ratio",8} {"CPU ratio",10} {"diagnostics",12} {"wall +ms",9} {"wall +%",8} {"alloc MB",9}");
+Console.WriteLine($"{"corpus",-18} {"files",6} {"lines",8} {"compiler ms",12} {"NetTricks ms",13} {"ratio",8} {"CPU ratio",10} {"vs emit",8} {"diagnostics",12} {"wall +ms",9} {"wall +%",8} {"alloc MB",9}");
 var results = new List<(Corpus Corpus, Result Result)>();
 foreach (var corpus in corpora)
 {
     var result = Measure(corpus);
     results.Add((corpus, result));
-    Console.WriteLine($"{corpus.Name,-18} {corpus.Files.Count,6} {corpus.Lines,8:N0} {result.CompilerMs,12:F0} {result.AnalyzerMs,13:F0} {result.Ratio,8:P2} {result.CpuRatio,10:P2} {result.Diagnostics,12} {result.WallMs,9:F0} {result.WallRatio,8:P2} {result.AllocatedMB,9:F1}");
+    Console.WriteLine($"{corpus.Name,-18} {corpus.Files.Count,6} {corpus.Lines,8:N0} {result.CompilerMs,12:F0} {result.AnalyzerMs,13:F0} {result.Ratio,8:P2} {result.CpuRatio,10:P2} {result.EmitRatio,8:P2} {result.Diagnostics,12} {result.WallMs,9:F0} {result.WallRatio,8:P2} {result.AllocatedMB,9:F1}");
     if (detail)
     {
         foreach (var (name, ms) in result.TopAnalyzers)
@@ -172,7 +210,8 @@ return 0;
 
 // Each run gets trees of its own, parsed outside the clock, as each build parses anew: trees shared between runs
 // would carry the syntax nodes and per-tree caches (NetTricks' call index) one run built into the next one's time.
-SyntaxTree[] Parse(Corpus corpus) => corpus.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)).ToArray();
+// Sources carry their encoding, as csc reads files (the PDB records each file's checksum).
+SyntaxTree[] Parse(Corpus corpus) => corpus.Files.Select(f => CSharpSyntaxTree.ParseText(Microsoft.CodeAnalysis.Text.SourceText.From(f.Text, System.Text.Encoding.UTF8), parse, f.Path)).ToArray();
 
 bool Wanted(string name) => string.IsNullOrEmpty(onlyCorpus) || string.Equals(onlyCorpus, name, StringComparison.OrdinalIgnoreCase);
 
@@ -182,31 +221,52 @@ Result Measure(Corpus corpus)
     Sample? last = null;
     for (var r = 0; r < WarmUps + repetitions; r++)
     {
-        // A fresh compilation of freshly parsed trees for each measurement: nothing bound or indexed is shared between them.
-        var compilation = Compile(Parse(corpus), corpus.References);
-        var compilerCpu = ThreadCpu.Now();
-        var compilerMs = Timed(() =>
+        // The compiler's own work for the compilation, as csc does it for a default `dotnet build`: parse every file,
+        // then bind and emit the assembly with its portable PDB and its reference assembly. A fresh compilation of
+        // freshly parsed trees for each measurement: nothing bound or indexed is shared between them.
+        // concurrentBuild: false, so all of it runs on this thread, whose CPU time is read inside each timed step.
+        long compilerCpu = 0;
+        SyntaxTree[] parsed = Array.Empty<SyntaxTree>();
+        var parseMs = Timed(() =>
         {
+            var cpu = ThreadCpu.Now();
+            parsed = Parse(corpus);
+            compilerCpu += ThreadCpu.Now() - cpu;
+        }).Ms;
+        var compilation = Compile(parsed, corpus.References);
+        var emitMs = Timed(() =>
+        {
+            var cpu = ThreadCpu.Now();
             using var stream = new MemoryStream();
-            var emit = compilation.Emit(stream);
+            using var pdb = new MemoryStream();
+            using var referenceAssembly = new MemoryStream(); // SDK projects produce one by default (ProduceReferenceAssembly, csc /refout)
+            var emit = compilation.Emit(stream, pdb, metadataPEStream: referenceAssembly,
+                options: new Microsoft.CodeAnalysis.Emit.EmitOptions(debugInformationFormat: Microsoft.CodeAnalysis.Emit.DebugInformationFormat.PortablePdb));
+            compilerCpu += ThreadCpu.Now() - cpu;
             if (!emit.Success)
                 throw new InvalidOperationException($"{corpus.Name} does not compile:\n" + string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
         }).Ms;
-        var compilerCpuMs = (ThreadCpu.Now() - compilerCpu) / 1e6; // concurrentBuild: false, so Emit runs on this thread
-        // Each analyzer's callbacks are also timed in thread CPU (MeasuredAnalyzer), which other load on the machine does not inflate.
-        var measured = netTricks.Select(a => new MeasuredAnalyzer(a)).ToImmutableArray();
-        var measuredWithBaseline = measured.CastArray<DiagnosticAnalyzer>().Add(baseline);
+        var compilerCpuMs = compilerCpu / 1e6;
+        var compilerMs = parseMs + emitMs;
+
+        // The ratio is read from a run of the NetTricks analyzers as they ship (the driver's telemetry, as
+        // ReportAnalyzer measures). The CPU ratio comes from a third run, with each callback wrapped and timed in thread
+        // CPU (MeasuredAnalyzer), which other load on the machine does not inflate; that wrapping costs time of its own
+        // (two clock_gettime calls per callback), so it is kept out of the run the ratio and the deltas are read from.
+        var plainWithBaseline = netTricks.Add(baseline);
         // Alternate which run goes first so a drift in machine load does not always favour the same one.
         var (nt, bl) = r % 2 == 0
-            ? (Analyze(Parse(corpus), corpus.References, measuredWithBaseline), Analyze(Parse(corpus), corpus.References, baselineOnly))
-            : Swap(Analyze(Parse(corpus), corpus.References, baselineOnly), Analyze(Parse(corpus), corpus.References, measuredWithBaseline));
+            ? (Analyze(Parse(corpus), corpus.References, plainWithBaseline), Analyze(Parse(corpus), corpus.References, baselineOnly))
+            : Swap(Analyze(Parse(corpus), corpus.References, baselineOnly), Analyze(Parse(corpus), corpus.References, plainWithBaseline));
+        var measured = netTricks.Select(a => new MeasuredAnalyzer(a)).ToImmutableArray();
+        Analyze(Parse(corpus), corpus.References, measured.CastArray<DiagnosticAnalyzer>().Add(baseline));
         if (nt.Diagnostics.FirstOrDefault(d => d.Id == "AD0001") is { } crash)
             throw new InvalidOperationException("analyzer exception: " + crash);
-        var analyzerMs = measured.Sum(a => nt.Telemetry[a].ExecutionTime.TotalMilliseconds);
-        last = new Sample(compilerMs, analyzerMs, measured.Sum(a => a.Cost.CpuMs) / compilerCpuMs, nt.Diagnostics.Length,
+        var analyzerMs = netTricks.Sum(a => nt.Telemetry[a].ExecutionTime.TotalMilliseconds);
+        last = new Sample(compilerMs, emitMs, analyzerMs, measured.Sum(a => a.Cost.CpuMs) / compilerCpuMs, nt.Diagnostics.Length,
             nt.Diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()), nt.Run.Ms - bl.Run.Ms, nt.Run.Allocated - bl.Run.Allocated,
             nt.Run.GcPauseMs - bl.Run.GcPauseMs, $"gen0 {nt.Run.Gen0} vs {bl.Run.Gen0}, gen2 {nt.Run.Gen2} vs {bl.Run.Gen2}",
-            measured.Select(a => (a.Name, nt.Telemetry[a].ExecutionTime.TotalMilliseconds)).OrderByDescending(p => p.Item2).ToList());
+            netTricks.Select(a => (a.GetType().Name, nt.Telemetry[a].ExecutionTime.TotalMilliseconds)).OrderByDescending(p => p.Item2).ToList());
         if (r >= WarmUps)
             samples.Add(last); // the warm-ups: JIT, and tiering up the hot code as a warm compiler server has
     }
@@ -217,6 +277,7 @@ Result Measure(Corpus corpus)
         Median(samples.Select(s => s.CompilerMs)),
         Median(samples.Select(s => s.AnalyzerMs)),
         Median(samples.Select(s => s.AnalyzerMs / s.CompilerMs)),
+        Median(samples.Select(s => s.AnalyzerMs / s.EmitMs)),
         Median(samples.Select(s => s.CpuRatio)),
         last!.Diagnostics,
         last.DiagnosticIds,
@@ -244,6 +305,11 @@ Result Measure(Corpus corpus)
     var telemetry = analyzers.ToDictionary(a => a, a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).Result);
     return (diagnostics, telemetry, run);
 }
+
+static ImmutableArray<DiagnosticAnalyzer> AnalyzersOf(System.Reflection.Assembly assembly) => assembly.GetTypes()
+    .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract)
+    .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+    .ToImmutableArray();
 
 static (T, T) Swap<T>(T first, T second) => (second, first);
 
@@ -288,6 +354,6 @@ internal sealed record Corpus(string Name, string Title, List<(string Path, stri
     public int Lines { get; } = Files.Sum(f => SourceFile.Lines(f.Text));
 }
 
-internal sealed record Sample(double CompilerMs, double AnalyzerMs, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, long Allocated, double GcPauseMs, string Collections, List<(string Name, double Ms)> TopAnalyzers);
+internal sealed record Sample(double CompilerMs, double EmitMs, double AnalyzerMs, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, long Allocated, double GcPauseMs, string Collections, List<(string Name, double Ms)> TopAnalyzers);
 
-internal sealed record Result(double CompilerMs, double AnalyzerMs, double Ratio, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, double WallRatio, double AllocatedMB, List<(string Name, double Ms)> TopAnalyzers, List<Sample> Samples);
+internal sealed record Result(double CompilerMs, double AnalyzerMs, double Ratio, double EmitRatio, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, double WallRatio, double AllocatedMB, List<(string Name, double Ms)> TopAnalyzers, List<Sample> Samples);

@@ -86,48 +86,53 @@ internal sealed class TreeIndex
             if (key is null)
                 return;
             if (!builders.TryGetValue(key, out var list))
-                builders[key] = list = ImmutableArray.CreateBuilder<SyntaxNode>();
+                builders[key] = list = ImmutableArray.CreateBuilder<SyntaxNode>(1);
             list.Add(node);
         }
 
+        // Dispatch on the kind (an int) rather than on the node's type: this runs for every node of every file.
         foreach (var node in tree.GetRoot().DescendantNodes(DescendInto))
         {
-            switch (node)
+            switch ((SyntaxKind)node.RawKind)
             {
-                case InvocationExpressionSyntax invocation:
-                    Add(CodeIndex.SimpleName(invocation.Expression), node);
+                case SyntaxKind.InvocationExpression:
+                    Add(CodeIndex.SimpleName(((InvocationExpressionSyntax)node).Expression), node);
                     break;
-                case ObjectCreationExpressionSyntax creation:
-                    Add(CodeIndex.SimpleName(creation.Type), node);
+                case SyntaxKind.ObjectCreationExpression:
+                    Add(CodeIndex.SimpleName(((ObjectCreationExpressionSyntax)node).Type), node);
                     break;
-                case ImplicitObjectCreationExpressionSyntax:
+                case SyntaxKind.ImplicitObjectCreationExpression:
                     Add(ImplicitCreation, node);
                     break;
-                case ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
+                case SyntaxKind.ForStatement or SyntaxKind.ForEachStatement or SyntaxKind.ForEachVariableStatement or SyntaxKind.WhileStatement or SyntaxKind.DoStatement:
                     Add(Loop, node);
                     break;
-                case AssignmentExpressionSyntax assignment:
-                    if (assignment.IsKind(SyntaxKind.AddAssignmentExpression))
+                case SyntaxKind.SimpleAssignmentExpression or SyntaxKind.AddAssignmentExpression or SyntaxKind.SubtractAssignmentExpression
+                    or SyntaxKind.MultiplyAssignmentExpression or SyntaxKind.DivideAssignmentExpression or SyntaxKind.ModuloAssignmentExpression
+                    or SyntaxKind.AndAssignmentExpression or SyntaxKind.ExclusiveOrAssignmentExpression or SyntaxKind.OrAssignmentExpression
+                    or SyntaxKind.LeftShiftAssignmentExpression or SyntaxKind.RightShiftAssignmentExpression or SyntaxKind.UnsignedRightShiftAssignmentExpression
+                    or SyntaxKind.CoalesceAssignmentExpression:
+                    if (node.RawKind == (int)SyntaxKind.AddAssignmentExpression)
                         Add(AddAssignment, node);
-                    if (CodeIndex.SimpleName(assignment.Left) is { } assigned)
+                    if (CodeIndex.SimpleName(((AssignmentExpressionSyntax)node).Left) is { } assigned)
                         Add(AssignmentPrefix + assigned, node);
                     break;
-                case ClassDeclarationSyntax or StructDeclarationSyntax or RecordDeclarationSyntax:
+                case SyntaxKind.ClassDeclaration or SyntaxKind.StructDeclaration or SyntaxKind.RecordDeclaration or SyntaxKind.RecordStructDeclaration:
                     Add(TypeDeclaration, node);
                     break;
-                case MethodDeclarationSyntax method:
-                    Add(MethodPrefix + method.Identifier.ValueText, node);
+                case SyntaxKind.MethodDeclaration:
+                    Add(MethodPrefix + ((MethodDeclarationSyntax)node).Identifier.ValueText, node);
                     break;
             }
         }
 
         var result = new Dictionary<string, ImmutableArray<SyntaxNode>>(builders.Count, System.StringComparer.Ordinal);
         foreach (var pair in builders)
-            result[pair.Key] = pair.Value.ToImmutable();
+            result[pair.Key] = pair.Value.Count == pair.Value.Capacity ? pair.Value.MoveToImmutable() : pair.Value.ToImmutable();
         return new TreeIndex(result);
     }
 
-    // Usings, qualified names, attribute lists and parameter lists hold no invocation (at most a nameof): don't walk them.
-    private static bool DescendInto(SyntaxNode node) =>
-        node is not (UsingDirectiveSyntax or QualifiedNameSyntax or AttributeListSyntax or ParameterListSyntax or TypeParameterListSyntax);
+    // Usings, names, attribute lists and parameter lists hold no invocation (at most a nameof): don't walk them.
+    private static readonly System.Func<SyntaxNode, bool> DescendInto = node => (SyntaxKind)node.RawKind is not (SyntaxKind.UsingDirective or SyntaxKind.QualifiedName
+        or SyntaxKind.AttributeList or SyntaxKind.ParameterList or SyntaxKind.TypeParameterList or SyntaxKind.IdentifierName or SyntaxKind.GenericName or SyntaxKind.PredefinedType);
 }

@@ -28,12 +28,12 @@ internal sealed partial class TrainingCodeModel
         if (!MayBeOnEvaluationPath(modelCall.Syntax) || EnclosingMethod(modelCall, cancellationToken) is not { } method || IsModuleForward(method) || !IsSourceMethod(method))
             return false;
 
-        // Under no_grad nothing is trained: inline validation inside a training method counts too.
-        if (IsUnderNoGrad(modelCall, cancellationToken))
+        // A method named like evaluation that never runs backward is one. Otherwise only a no_grad guard makes the
+        // call one (inline validation inside a training method counts too); the bound check, which follows callers,
+        // only runs where the syntax allows a guard.
+        if (EvaluationName.IsMatch(method.Name) && !EventsOf(method, cancellationToken).Any(e => e.Kind == StepEventKind.Backward))
             return true;
-        if (EventsOf(method, cancellationToken).Any(e => e.Kind == StepEventKind.Backward))
-            return false;
-        return EvaluationName.IsMatch(method.Name);
+        return MayBeUnderGradGuard(modelCall.Syntax, EnclosingMethodNames(modelCall.Syntax), 0) && IsUnderNoGrad(modelCall, cancellationToken);
     }
 
     private StrongBox<ImmutableArray<IInvocationOperation>>? _evaluationCalls;
@@ -119,8 +119,8 @@ internal sealed partial class TrainingCodeModel
 
     /// <summary>
     /// Syntax only, and never false for a call <see cref="IsOnEvaluationPath"/> accepts: the methods around the call
-    /// are named like evaluation, or a grad guard is called in its member or (two hops at most, as
-    /// <see cref="IsUnderNoGrad"/> follows) in the members of its callers. Spares binding the training code.
+    /// are named like evaluation, or a grad guard may cover it (<see cref="MayBeUnderGradGuard"/>). Spares binding
+    /// the training code.
     /// </summary>
     private bool MayBeOnEvaluationPath(SyntaxNode call)
     {
@@ -128,46 +128,66 @@ internal sealed partial class TrainingCodeModel
         return names.Any(n => EvaluationName.IsMatch(n)) || MayBeUnderGradGuard(call, names, 0);
     }
 
-    private bool MayBeUnderGradGuard(SyntaxNode node, ImmutableArray<string> enclosingMethods, int hops)
+    /// <summary>
+    /// Syntax only, and never false where <see cref="IsUnderNoGrad"/> is true: a using statement or declaration that
+    /// calls a grad guard encloses the node, or (two hops at most, as <see cref="IsUnderNoGrad"/> follows callers)
+    /// some call of a method around it may be under one.
+    /// </summary>
+    private bool MayBeUnderGradGuard(SyntaxNode node, ImmutableArray<string> enclosingMethods, int hops) =>
+        IsInGradGuardScope(node) || hops < 2 && enclosingMethods.Any(name => MayBeCalledUnderGradGuard(name, hops + 1));
+
+    // Per method name and hop: every call of the name is looked at once, however many call sites ask.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, int Hops), bool> _calledUnderGradGuard = new();
+
+    private bool MayBeCalledUnderGradGuard(string name, int hops) =>
+        _calledUnderGradGuard.GetOrAdd((name, hops), key =>
+            Index.CallsNamed(key.Name).Any(caller => MayBeUnderGradGuard(caller, EnclosingMethodNames(caller), key.Hops)));
+
+    /// <summary>
+    /// The syntax of what <see cref="IsUnderNoGrad"/> finds walking up from an operation: a using statement whose
+    /// resource calls a grad guard (by name) around the node, or a using declaration that does, earlier in a block
+    /// (or among the top-level statements) around it, or the declaration holding the node itself.
+    /// </summary>
+    private static bool IsInGradGuardScope(SyntaxNode node)
     {
-        if (ContainsGradGuard(EnclosingMember(node)))
-            return true;
-        if (hops >= 2)
-            return false;
-        foreach (var name in enclosingMethods)
+        for (var child = node; child.Parent is { } parent; child = parent)
         {
-            var callers = Index.CallsNamed(name);
-            if (callers.Length > MaxCallSites)
-                return true; // too many to look at: let the bound check decide
-            if (callers.Any(caller => MayBeUnderGradGuard(caller, EnclosingMethodNames(caller), hops + 1)))
-                return true;
+            switch (parent)
+            {
+                case UsingStatementSyntax usingStatement when CallsGradGuard((SyntaxNode?)usingStatement.Declaration ?? usingStatement.Expression):
+                    return true;
+                case BlockSyntax block when PrecededByGuardDeclaration(block.Statements, child):
+                    return true;
+                case SwitchSectionSyntax section when PrecededByGuardDeclaration(section.Statements, child):
+                    return true;
+                case CompilationUnitSyntax unit when child is GlobalStatementSyntax &&
+                    unit.Members.TakeWhile(m => m.SpanStart <= child.SpanStart).OfType<GlobalStatementSyntax>().Any(g => IsGuardDeclaration(g.Statement)):
+                    return true;
+            }
         }
 
         return false;
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, bool> _containsGradGuard = new();
-
-    private bool ContainsGradGuard(SyntaxNode member) =>
-        _containsGradGuard.GetOrAdd(member, m =>
-        {
-            var index = TreeIndex.For(m.SyntaxTree);
-            return GradGuardNames.Any(name => index.CallsNamed(name).Any(call => m.Span.Contains(call.Span)));
-        });
-
-    /// <summary>The member declaration around a node; the whole file for top-level statements (a guard there covers what follows).</summary>
-    private static SyntaxNode EnclosingMember(SyntaxNode node)
+    private static bool PrecededByGuardDeclaration(SyntaxList<StatementSyntax> statements, SyntaxNode child)
     {
-        foreach (var ancestor in node.Ancestors())
+        foreach (var statement in statements)
         {
-            if (ancestor is GlobalStatementSyntax)
-                return node.SyntaxTree.GetRoot();
-            if (ancestor is BaseMethodDeclarationSyntax or BasePropertyDeclarationSyntax or BaseFieldDeclarationSyntax)
-                return ancestor;
+            if (IsGuardDeclaration(statement))
+                return true;
+            if (statement == child)
+                return false;
         }
 
-        return node.SyntaxTree.GetRoot();
+        return false;
     }
+
+    private static bool IsGuardDeclaration(StatementSyntax statement) =>
+        statement is LocalDeclarationStatementSyntax declaration && declaration.UsingKeyword.RawKind != 0 && CallsGradGuard(declaration.Declaration);
+
+    private static bool CallsGradGuard(SyntaxNode? resource) =>
+        resource is not null && resource.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>()
+            .Any(invocation => CodeIndex.SimpleName(invocation.Expression) is { } name && System.Array.IndexOf(GradGuardNames, name) >= 0);
 
     /// <summary>The names of the method and local functions around a node, innermost first.</summary>
     private static ImmutableArray<string> EnclosingMethodNames(SyntaxNode node)

@@ -14,6 +14,18 @@ internal sealed partial class TrainingCodeModel
     /// </summary>
     public ImmutableArray<IInvocationOperation> ModelCallsFeeding(IOperation value, Trace trace)
     {
+        // Many rules ask this of the same loss (every backward() is followed by several): a question asked with a
+        // fresh trace has one answer, remembered; one asked mid-walk depends on that walk's budget, so it is not.
+        if (!IsFreshQuery(trace))
+            return ComputeModelCallsFeeding(value, trace);
+        value = Unwrap(value);
+        return _feeding.GetOrAdd(value, v => ComputeModelCallsFeeding(v, trace));
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IOperation, ImmutableArray<IInvocationOperation>> _feeding = new();
+
+    private ImmutableArray<IInvocationOperation> ComputeModelCallsFeeding(IOperation value, Trace trace)
+    {
         var found = ImmutableArray.CreateBuilder<IInvocationOperation>();
         Visit(value);
         return found.ToImmutable();

@@ -23,6 +23,22 @@ internal sealed partial class TrainingCodeModel
     public ModuleInfo ResolveModule(IOperation value, Trace trace)
     {
         value = Unwrap(value);
+
+        // Asked with a fresh trace, the answer is the same every time (rules ask it of the same layers and models
+        // again and again); mid-walk, or while a module class is being summarised, it depends on that walk's budget
+        // and is not remembered.
+        if (IsFreshQuery(trace))
+            return _resolvedModules.GetOrAdd(value, v => ResolveModuleTraced(v, trace));
+        return ResolveModuleTraced(value, trace);
+    }
+
+    private readonly ConcurrentDictionary<IOperation, ModuleInfo> _resolvedModules = new();
+
+    /// <summary>A question asked with a fresh trace and outside any module class summary: its answer can be remembered.</summary>
+    private static bool IsFreshQuery(Trace trace) => trace.Depth == 0 && s_typesInProgress is not { Count: > 0 };
+
+    private ModuleInfo ResolveModuleTraced(IOperation value, Trace trace)
+    {
         if (!trace.Enter(value.Syntax))
             return ModuleInfo.Unknown;
         try

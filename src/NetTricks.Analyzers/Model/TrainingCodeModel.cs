@@ -48,7 +48,8 @@ internal sealed partial class TrainingCodeModel
     /// <summary>Lets the model reuse the compiler's semantic model of the tree being analyzed.</summary>
     public void Remember(SemanticModel? model)
     {
-        if (model is not null)
+        // Every analyzer calls this for every tree: a lock-free read first, since TryAdd takes a lock even when the key is there.
+        if (model is not null && !_semanticModels.ContainsKey(model.SyntaxTree))
             _semanticModels.TryAdd(model.SyntaxTree, model);
     }
 

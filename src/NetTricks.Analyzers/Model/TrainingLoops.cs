@@ -86,7 +86,13 @@ internal sealed partial class TrainingCodeModel
     }
 
     /// <summary>Classifies a call as a training step event, or null.</summary>
-    public StepEventKind? Classify(IInvocationOperation invocation)
+    public StepEventKind? Classify(IInvocationOperation invocation) =>
+        _classified.GetOrAdd(invocation, ComputeClassify);
+
+    // Each walk over a body (loop facts, method events, value flow) classifies the same calls again: remembered.
+    private readonly ConcurrentDictionary<IInvocationOperation, StepEventKind?> _classified = new();
+
+    private StepEventKind? ComputeClassify(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
         var receiver = ReceiverOf(invocation);
@@ -145,7 +151,12 @@ internal sealed partial class TrainingCodeModel
     /// The events of one iteration that are not inside a nested loop: what the loop itself does per iteration
     /// (directly, or through helpers it calls outside its inner loops).
     /// </summary>
-    public ImmutableArray<StepEvent> OwnIterationEvents(ILoopOperation loop, CancellationToken cancellationToken)
+    public ImmutableArray<StepEvent> OwnIterationEvents(ILoopOperation loop, CancellationToken cancellationToken) =>
+        _ownIterationEvents.GetOrAdd(loop.Syntax, _ => ComputeOwnIterationEvents(loop, cancellationToken));
+
+    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<StepEvent>> _ownIterationEvents = new();
+
+    private ImmutableArray<StepEvent> ComputeOwnIterationEvents(ILoopOperation loop, CancellationToken cancellationToken)
     {
         var events = ImmutableArray.CreateBuilder<StepEvent>();
         foreach (var invocation in loop.Body.DescendantsAndSelf().OfType<IInvocationOperation>())

@@ -44,7 +44,7 @@ internal sealed partial class TrainingCodeModel
 {
     private const int MaxCallSites = 16;
     private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IOperation>> _memberDefinitions = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IOperation>> _callSites = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<string, Dictionary<IMethodSymbol, ImmutableArray<IOperation>>> _callSitesByName = new(System.StringComparer.Ordinal);
     private readonly ConcurrentDictionary<IMethodSymbol, IOperation?> _bodies = new(SymbolEqualityComparer.Default);
 
     // Reaching definitions of a local or parameter reference: a walk of its method body, asked by many rules.
@@ -149,7 +149,16 @@ internal sealed partial class TrainingCodeModel
         });
     }
 
+    /// <summary>The values a source method returns (outside its lambdas and local functions), memoised: value flow asks it of every helper call.</summary>
     public ImmutableArray<IOperation> ReturnedValues(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        method = method.PartialImplementationPart ?? method;
+        return _returnedValues.GetOrAdd(method.OriginalDefinition, m => ComputeReturnedValues(m, cancellationToken));
+    }
+
+    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IOperation>> _returnedValues = new(SymbolEqualityComparer.Default);
+
+    private ImmutableArray<IOperation> ComputeReturnedValues(IMethodSymbol method, CancellationToken cancellationToken)
     {
         var body = GetBody(method, cancellationToken);
         if (body is null)
@@ -179,15 +188,24 @@ internal sealed partial class TrainingCodeModel
         return false;
     }
 
-    /// <summary>Every invocation / object creation of a method in the compilation (bounded), memoised.</summary>
+    /// <summary>Every invocation / object creation of a method in the compilation (the first few in index order), memoised.</summary>
     public ImmutableArray<IOperation> CallSites(IMethodSymbol method, CancellationToken cancellationToken)
     {
         method = method.OriginalDefinition;
-        return _callSites.GetOrAdd(method, m =>
+        var name = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
+        return CallSitesByTarget(name, cancellationToken).TryGetValue(method, out var sites) ? sites : ImmutableArray<IOperation>.Empty;
+    }
+
+    /// <summary>
+    /// The calls of one simple name, bound once and grouped by the method they call. Asking method by method would
+    /// scan (and bind) every same-named call for each method: quadratic in projects where many classes have an
+    /// <c>Evaluate</c> or <c>Train</c>.
+    /// </summary>
+    private Dictionary<IMethodSymbol, ImmutableArray<IOperation>> CallSitesByTarget(string name, CancellationToken cancellationToken) =>
+        _callSitesByName.GetOrAdd(name, n =>
         {
-            var name = m.MethodKind == MethodKind.Constructor ? m.ContainingType.Name : m.Name;
-            var builder = ImmutableArray.CreateBuilder<IOperation>();
-            foreach (var node in Index.CallsNamed(name))
+            var groups = new Dictionary<IMethodSymbol, ImmutableArray<IOperation>.Builder>(SymbolEqualityComparer.Default);
+            foreach (var node in Index.CallsNamed(n))
             {
                 var operation = GetOperation(node, cancellationToken);
                 var target = operation switch
@@ -196,17 +214,19 @@ internal sealed partial class TrainingCodeModel
                     IObjectCreationOperation creation => creation.Constructor,
                     _ => null,
                 };
-                if (target is not null && SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, m))
-                {
-                    builder.Add(operation!);
-                    if (builder.Count == MaxCallSites)
-                        break;
-                }
+                if (target is null)
+                    continue;
+                if (!groups.TryGetValue(target.OriginalDefinition, out var sites))
+                    groups[target.OriginalDefinition] = sites = ImmutableArray.CreateBuilder<IOperation>();
+                if (sites.Count < MaxCallSites)
+                    sites.Add(operation!);
             }
 
-            return builder.ToImmutable();
+            var result = new Dictionary<IMethodSymbol, ImmutableArray<IOperation>>(groups.Count, SymbolEqualityComparer.Default);
+            foreach (var pair in groups)
+                result[pair.Key] = pair.Value.ToImmutable();
+            return result;
         });
-    }
 
     private ImmutableArray<IOperation> ParameterArguments(IParameterSymbol parameter, CancellationToken cancellationToken)
     {

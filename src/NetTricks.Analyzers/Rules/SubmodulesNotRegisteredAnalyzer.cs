@@ -28,15 +28,18 @@ public sealed class SubmodulesNotRegisteredAnalyzer : DiagnosticAnalyzer
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind != TypeKind.Class || !model.IsUserModuleType(type))
             return;
+        // Only fields holding modules in a plain collection can be missed; most module classes have none, so look for
+        // them before looking at the calls.
+        var collections = type.GetMembers().OfType<IFieldSymbol>()
+            .Where(field => !field.IsStatic && !field.IsImplicitlyDeclared && ModuleElementType(model, field.Type) is not null).ToList();
+        if (collections.Count == 0)
+            return;
         var declarations = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(context.CancellationToken)).ToList();
-        var invoked = declarations.SelectMany(d => d.DescendantNodes().OfType<InvocationExpressionSyntax>()).Select(i => CodeIndex.SimpleName(i.Expression)).ToImmutableHashSet();
-        if (!invoked.Contains("RegisterComponents") || invoked.Contains("register_module"))
+        if (!Calls(declarations, "RegisterComponents") || Calls(declarations, "register_module"))
             return;
 
-        foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
+        foreach (var field in collections)
         {
-            if (field.IsStatic || field.IsImplicitlyDeclared || ModuleElementType(model, field.Type) is not { } element)
-                continue;
             var syntax = field.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);
             if (syntax is null)
                 continue;
@@ -46,6 +49,10 @@ public sealed class SubmodulesNotRegisteredAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT8003, syntax.GetLocation(), properties, field.Name));
         }
     }
+
+    /// <summary>True when a call of that simple name is inside one of the declarations (from the trees' syntax index).</summary>
+    private static bool Calls(System.Collections.Generic.List<SyntaxNode> declarations, string name) =>
+        declarations.Any(declaration => TreeIndex.For(declaration.SyntaxTree).CallsNamed(name).Any(call => call is InvocationExpressionSyntax && declaration.Span.Contains(call.Span)));
 
     /// <summary>The module element type of a plain collection (List/array/dictionary value/IEnumerable), or null.</summary>
     private static ITypeSymbol? ModuleElementType(TrainingCodeModel model, ITypeSymbol type)

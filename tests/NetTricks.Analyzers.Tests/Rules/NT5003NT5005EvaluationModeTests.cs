@@ -59,6 +59,73 @@ public class NT5003NT5005EvaluationModeTests
         """);
 
     [Fact]
+    public Task A_helper_called_only_under_no_grad_one_or_two_calls_away_is_an_evaluation_path() => V.AnalyzerAsync(Sources.Usings + Classifier, Sources.Usings + """
+        static class Reports
+        {
+            private static Tensor Logits(Classifier model, Tensor x) => {|NT5003:model.forward(x)|};
+
+            private static Tensor Scores(Classifier model, Tensor x) => Logits(model, x).softmax(1);
+
+            private static Tensor Raw(Classifier model, Tensor x) => {|NT5003:model.forward(x)|};
+
+            public static void Print(Classifier model, Tensor x)
+            {
+                using var guard = torch.no_grad();
+                Console.WriteLine(Scores(model, x));
+                Console.WriteLine(Raw(model, x));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Same_named_helpers_in_different_classes_are_told_apart_by_their_callers() => V.AnalyzerAsync(Sources.Usings + Classifier, Sources.Usings + """
+        static class Guarded
+        {
+            public static Tensor Logits(Classifier model, Tensor x) => {|NT5003:model.forward(x)|};
+
+            public static void Print(Classifier model, Tensor x)
+            {
+                using var guard = torch.no_grad();
+                Console.WriteLine(Logits(model, x));
+            }
+        }
+
+        static class Unguarded
+        {
+            public static Tensor Logits(Classifier model, Tensor x) => model.forward(x);
+
+            public static void Train(Classifier model, Tensor x, Tensor y)
+            {
+                functional.cross_entropy(Logits(model, x), y).backward();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_no_grad_declaration_earlier_in_an_enclosing_block_of_a_training_method_guards_the_call() => V.AnalyzerAsync(Sources.Usings + Classifier, Sources.Usings + """
+        static class Training
+        {
+            public static void Fit(Classifier model, Tensor x, Tensor y, Tensor xv, Tensor yv)
+            {
+                var optimizer = torch.optim.Adam(model.parameters());
+                for (var epoch = 0; epoch < 10; epoch++)
+                {
+                    optimizer.zero_grad();
+                    functional.cross_entropy(model.forward(x), y).backward();
+                    optimizer.step();
+                    if (epoch % 5 == 0)
+                    {
+                        using var guard = torch.no_grad();
+                        Console.WriteLine(epoch);
+                        var accuracy = {|NT5003:model.forward(xv)|}.argmax(1).eq(yv).to_type(ScalarType.Float32).mean().item<float>();
+                        Console.WriteLine(accuracy);
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task Fix_calls_eval_before_evaluating() => FEval.FixAsync(Sources.Usings + Classifier + """
         static class Metrics
         {
