@@ -241,7 +241,7 @@ Result Measure(Corpus corpus)
             using var pdb = new MemoryStream();
             using var referenceAssembly = new MemoryStream(); // SDK projects produce one by default (ProduceReferenceAssembly, csc /refout)
             var emit = compilation.Emit(stream, pdb, metadataPEStream: referenceAssembly,
-                options: new Microsoft.CodeAnalysis.Emit.EmitOptions(debugInformationFormat: Microsoft.CodeAnalysis.Emit.DebugInformationFormat.PortablePdb));
+                options: new Microsoft.CodeAnalysis.Emit.EmitOptions(debugInformationFormat: Microsoft.CodeAnalysis.Emit.DebugInformationFormat.PortablePdb, includePrivateMembers: false));
             compilerCpu += ThreadCpu.Now() - cpu;
             if (!emit.Success)
                 throw new InvalidOperationException($"{corpus.Name} does not compile:\n" + string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
