@@ -833,13 +833,14 @@ internal sealed partial class TrainingCodeModel
             return sites.ToImmutable();
 
         var trained = new List<IInvocationOperation>();
+        var trainedSyntax = new HashSet<SyntaxNode>();
         foreach (var node in Index.CallsNamed("backward"))
         {
             if (GetOperation(node, cancellationToken) is not IInvocationOperation backward || Classify(backward) != StepEventKind.Backward || backward.Instance is not { } loss)
                 continue;
             foreach (var call in ModelCallsFeeding(loss, new Trace(cancellationToken)))
             {
-                if (!trained.Any(t => t.Syntax == call.Syntax))
+                if (trainedSyntax.Add(call.Syntax))
                     trained.Add(call);
             }
         }

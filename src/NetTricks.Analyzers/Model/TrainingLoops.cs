@@ -85,6 +85,36 @@ internal sealed partial class TrainingCodeModel
         return _optimizerSteps!.Value;
     }
 
+    private StrongBox<Dictionary<ISymbol, ImmutableArray<IInvocationOperation>>>? _optimizerStepsByOptimizer;
+
+    /// <summary>
+    /// The <c>optimizer.step()</c> calls whose receiver is that variable (local, field, parameter), grouped once:
+    /// rules ask it for every optimizer they see, and scanning every step of the compilation each time is quadratic.
+    /// </summary>
+    public ImmutableArray<IInvocationOperation> OptimizerStepsOf(ISymbol optimizer, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _optimizerStepsByOptimizer) is not { } grouped)
+        {
+            var builders = new Dictionary<ISymbol, ImmutableArray<IInvocationOperation>.Builder>(SymbolEqualityComparer.Default);
+            foreach (var step in OptimizerSteps(cancellationToken))
+            {
+                if (ReferencedSymbol(ReceiverOf(step)!) is not { } receiver)
+                    continue;
+                if (!builders.TryGetValue(receiver, out var steps))
+                    builders[receiver] = steps = ImmutableArray.CreateBuilder<IInvocationOperation>();
+                steps.Add(step);
+            }
+
+            var result = new Dictionary<ISymbol, ImmutableArray<IInvocationOperation>>(builders.Count, SymbolEqualityComparer.Default);
+            foreach (var pair in builders)
+                result[pair.Key] = pair.Value.ToImmutable();
+            Interlocked.CompareExchange(ref _optimizerStepsByOptimizer, new StrongBox<Dictionary<ISymbol, ImmutableArray<IInvocationOperation>>>(result), null);
+            grouped = _optimizerStepsByOptimizer!;
+        }
+
+        return grouped.Value!.TryGetValue(optimizer, out var found) ? found : ImmutableArray<IInvocationOperation>.Empty;
+    }
+
     /// <summary>Classifies a call as a training step event, or null.</summary>
     public StepEventKind? Classify(IInvocationOperation invocation) =>
         _classified.GetOrAdd(invocation, ComputeClassify);

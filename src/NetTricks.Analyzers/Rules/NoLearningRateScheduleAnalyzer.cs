@@ -37,8 +37,7 @@ public sealed class NoLearningRateScheduleAnalyzer : DiagnosticAnalyzer
             return;
 
         // Multi-epoch: some step of this optimizer runs inside two nested loops (epochs x batches) or a loop of a helper called from one.
-        var multiEpoch = model.OptimizerSteps(context.CancellationToken)
-            .Where(s => SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(s)!), optimizer))
+        var multiEpoch = model.OptimizerStepsOf(optimizer, context.CancellationToken)
             .Any(s => model.LoopsRunning(s, context.CancellationToken).Any(chain => chain.Length >= 2) ||
                       s.Ancestors().OfType<ILoopOperation>().Count() >= 2);
         if (!multiEpoch)

@@ -67,10 +67,8 @@ public sealed class NoRegularizationAnalyzer : DiagnosticAnalyzer
         };
         if (optimizer is null)
             return false;
-        foreach (var step in model.OptimizerSteps(context.CancellationToken))
+        foreach (var step in model.OptimizerStepsOf(optimizer, context.CancellationToken))
         {
-            if (!SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(step)!), optimizer))
-                continue;
             if (model.LoopsRunning(step, context.CancellationToken).Any(chain => chain.Any(loop => model.FactsOf(loop, context.CancellationToken).HasConditionalBreak)))
                 return true;
         }

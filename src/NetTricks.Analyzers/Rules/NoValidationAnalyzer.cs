@@ -46,7 +46,8 @@ public sealed class NoValidationAnalyzer : DiagnosticAnalyzer
                 return;
 
             // The same variable, also when both reach it through helper parameters: Train(model) / Evaluate(model).
-            if (model.RootSymbols(receiver, context.CancellationToken).Overlaps(roots))
+            // Overlaps walks its argument: the receiver's few roots, not every evaluated root of the compilation.
+            if (roots.Overlaps(model.RootSymbols(receiver, context.CancellationToken)))
                 return;
         }
 

@@ -38,8 +38,7 @@ public sealed class SchedulerNeverSteppedAnalyzer : DiagnosticAnalyzer
 
         // Created for an optimizer that some training loop steps.
         var optimizer = creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value is { } o ? TrainingCodeModel.ReferencedSymbol(o) : null;
-        if (optimizer is null || !model.OptimizerSteps(context.CancellationToken).Any(s =>
-                SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(s)!), optimizer)))
+        if (optimizer is null || model.OptimizerStepsOf(optimizer, context.CancellationToken).IsEmpty)
             return;
 
         foreach (var use in Uses(model, scheduler, creation, context))
