@@ -13,8 +13,9 @@ using NetTricks.Analyzers;
 using NetTricks.Analyzers.Benchmarks;
 using NetTricks.Analyzers.Tests.Corpus;
 
-// Measures, in one run and as ratios, what the NetTricks analyzers cost next to the compiler's own work (parsing, binding
-// and emit with PDB and reference assembly, of the same compilation), on four generated corpora of >= minimumLines lines each:
+// Measures, in one run and as ratios, what the NetTricks analyzers cost next to the compiler's own work (parsing,
+// binding and emit with PDB and reference assembly, of the same compilation), on four generated corpora of
+// >= minimumLines lines each:
 //   training            TorchSharp + ML.NET training code, one file per class (the real layout)
 //   training-one-file   the same code in one file; the difference to 'training' is the cross-file cost
 //   samples             copies of the repository's samples (SampleCorpus, as the robustness test uses)
