@@ -95,20 +95,11 @@ internal sealed partial class TrainingCodeModel
     {
         if (Volatile.Read(ref _optimizerStepsByOptimizer) is not { } grouped)
         {
-            var builders = new Dictionary<ISymbol, ImmutableArray<IInvocationOperation>.Builder>(SymbolEqualityComparer.Default);
-            foreach (var step in OptimizerSteps(cancellationToken))
-            {
-                if (ReferencedSymbol(ReceiverOf(step)!) is not { } receiver)
-                    continue;
-                if (!builders.TryGetValue(receiver, out var steps))
-                    builders[receiver] = steps = ImmutableArray.CreateBuilder<IInvocationOperation>();
-                steps.Add(step);
-            }
-
-            var result = new Dictionary<ISymbol, ImmutableArray<IInvocationOperation>>(builders.Count, SymbolEqualityComparer.Default);
-            foreach (var pair in builders)
-                result[pair.Key] = pair.Value.ToImmutable();
-            Interlocked.CompareExchange(ref _optimizerStepsByOptimizer, new StrongBox<Dictionary<ISymbol, ImmutableArray<IInvocationOperation>>>(result), null);
+            var byOptimizer = OptimizerSteps(cancellationToken)
+                .Where(step => ReferencedSymbol(ReceiverOf(step)!) is not null)
+                .GroupBy(step => ReferencedSymbol(ReceiverOf(step)!)!, SymbolEqualityComparer.Default)
+                .ToDictionary(group => group.Key, group => group.ToImmutableArray(), SymbolEqualityComparer.Default);
+            Interlocked.CompareExchange(ref _optimizerStepsByOptimizer, new StrongBox<Dictionary<ISymbol, ImmutableArray<IInvocationOperation>>>(byOptimizer), null);
             grouped = _optimizerStepsByOptimizer!;
         }
 
