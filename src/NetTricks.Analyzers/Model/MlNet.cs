@@ -821,6 +821,21 @@ internal sealed partial class TrainingCodeModel
         return _trainingTensorScores!.Value;
     }
 
+    private StrongBox<Dictionary<SyntaxTree, ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>>>? _trainingTensorScoresByTree;
+
+    /// <summary>The sites of <see cref="ScoresOnTrainingTensors"/> in one tree: each tree's action asks, and most trees have none.</summary>
+    public ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>> ScoresOnTrainingTensorsIn(SyntaxTree tree, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _trainingTensorScoresByTree) is not { } byTree)
+        {
+            var grouped = ScoresOnTrainingTensors(cancellationToken).GroupBy(site => site.Key.SyntaxTree).ToDictionary(group => group.Key, group => group.ToImmutableArray());
+            Interlocked.CompareExchange(ref _trainingTensorScoresByTree, new StrongBox<Dictionary<SyntaxTree, ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>>>(grouped), null);
+            byTree = _trainingTensorScoresByTree!;
+        }
+
+        return byTree.Value.TryGetValue(tree, out var sites) ? sites : ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>.Empty;
+    }
+
     private ImmutableDictionary<SyntaxNode, TrainingTensorScore> ComputeScoresOnTrainingTensors(CancellationToken cancellationToken)
     {
         var sites = ImmutableDictionary.CreateBuilder<SyntaxNode, TrainingTensorScore>();

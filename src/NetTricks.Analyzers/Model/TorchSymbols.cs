@@ -81,9 +81,25 @@ internal sealed class TorchSymbols
         return torch is null || tensor is null || module is null ? null : new TorchSymbols(compilation, torch, tensor, module);
     }
 
-    public bool IsTensor(ITypeSymbol? type) => DerivesFrom(type, Tensor);
+    // Asked of nearly every value the rules look at: remembered per type symbol object (Roslyn hands out one object
+    // per symbol, so a reference lookup is enough, and cheaper than walking the base types each time).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _isTensor = new(ReferenceComparer.Instance);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _isModule = new(ReferenceComparer.Instance);
 
-    public bool IsModule(ITypeSymbol? type) => DerivesFrom(type, Module);
+    public bool IsTensor(ITypeSymbol? type) =>
+        type is not null && (_isTensor.TryGetValue(type, out var known) ? known : _isTensor.GetOrAdd(type, DerivesFrom(type, Tensor)));
+
+    public bool IsModule(ITypeSymbol? type) =>
+        type is not null && (_isModule.TryGetValue(type, out var known) ? known : _isModule.GetOrAdd(type, DerivesFrom(type, Module)));
+
+    private sealed class ReferenceComparer : System.Collections.Generic.IEqualityComparer<ITypeSymbol>
+    {
+        public static readonly ReferenceComparer Instance = new();
+
+        public bool Equals(ITypeSymbol? x, ITypeSymbol? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(ITypeSymbol obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+    }
 
     public bool IsOptimizer(ITypeSymbol? type) => Optimizer is not null && DerivesFrom(type, Optimizer);
 

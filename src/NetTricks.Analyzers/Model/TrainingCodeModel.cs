@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -62,6 +64,27 @@ internal sealed partial class TrainingCodeModel
 #pragma warning disable RS1030 // Cross-file facts (model in one file, loop in another) need other trees' semantic models; cached per tree, bound lazily.
         _semanticModels.GetOrAdd(tree, t => Compilation.GetSemanticModel(t));
 #pragma warning restore RS1030
+
+    private readonly ConcurrentDictionary<SyntaxTree, ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)>> _typesFirstDeclared = new();
+
+    /// <summary>
+    /// The class, struct and record types whose first declaration is in the tree, with that declaration: several rules
+    /// look at each type once, and binding the declarations once serves them all.
+    /// </summary>
+    public ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)> TypesFirstDeclaredIn(SemanticModel semanticModel, CancellationToken cancellationToken) =>
+        _typesFirstDeclared.TryGetValue(semanticModel.SyntaxTree, out var known) ? known : _typesFirstDeclared.GetOrAdd(semanticModel.SyntaxTree, _ =>
+        {
+            var types = ImmutableArray.CreateBuilder<(SyntaxNode, INamedTypeSymbol)>();
+            foreach (var node in TreeIndex.For(semanticModel.SyntaxTree).CallsNamed(TreeIndex.TypeDeclaration))
+            {
+                // A partial type spans several declarations: it belongs to the tree of its first one.
+                if (semanticModel.GetDeclaredSymbol(node, cancellationToken) is INamedTypeSymbol type &&
+                    type.DeclaringSyntaxReferences.FirstOrDefault() is { } first && first.SyntaxTree == node.SyntaxTree && first.Span == node.Span)
+                    types.Add((node, type));
+            }
+
+            return types.ToImmutable();
+        });
 
     private readonly ConcurrentDictionary<SyntaxNode, IOperation?> _operations = new();
 

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace NetTricks.Analyzers.Model;
@@ -304,20 +305,44 @@ internal sealed partial class TrainingCodeModel
         if (operation.SemanticModel is not { } semanticModel)
             return null;
 
-        // Every position strictly inside one function (outside its lambdas and local functions) has the same enclosing symbol: ask once per function.
+        // Every position strictly inside one function (outside its lambdas and local functions) has the same enclosing
+        // symbol: ask once per function. All top-level statements are in the one entry point: one question per file.
         var function = operation.Syntax.Ancestors().FirstOrDefault(IsFunctionLike);
-        return function is null
-            ? semanticModel.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken) as IMethodSymbol
-            : _enclosingMethods.GetOrAdd(function, _ => semanticModel.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken) as IMethodSymbol);
+        if (function is null)
+            return semanticModel.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken) as IMethodSymbol;
+        var key = function is GlobalStatementSyntax { Parent: { } unit } ? unit : function;
+        if (_enclosingMethods.TryGetValue(key, out var known))
+            return known;
+        // In the body of a method, local function or accessor, that function is the enclosing symbol: its declared
+        // symbol is a look-up, where GetEnclosingSymbol builds the binders for the position.
+        var method = DeclarationWithBody(function, operation.Syntax) is { } declaration
+            ? semanticModel.GetDeclaredSymbol(declaration, cancellationToken) as IMethodSymbol
+            : semanticModel.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken) as IMethodSymbol;
+        return _enclosingMethods.GetOrAdd(key, method);
+    }
+
+    /// <summary>The method, local function or accessor whose body (block or arrow) holds the node, when that is the function; else null.</summary>
+    private static SyntaxNode? DeclarationWithBody(SyntaxNode function, SyntaxNode node)
+    {
+        var (declaration, body) = function switch
+        {
+            BaseMethodDeclarationSyntax method => (function, (SyntaxNode?)method.Body),
+            LocalFunctionStatementSyntax local => (function, local.Body),
+            AccessorDeclarationSyntax accessor => (function, accessor.Body),
+            ArrowExpressionClauseSyntax { Parent: BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax } arrow => (arrow.Parent, arrow),
+            _ => (null, null),
+        };
+        return body is not null && body.Span.Contains(node.Span) ? declaration : null;
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, IMethodSymbol?> _enclosingMethods = new();
 
+    // A local's initializer is not a function of its own (the method around it is); a field's, a property's or a
+    // parameter's default value is.
     private static bool IsFunctionLike(SyntaxNode node) =>
-        node is Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax
-            or Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax
-            or Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.EqualsValueClauseSyntax
-            or Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax;
+        node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax
+            or ArrowExpressionClauseSyntax or GlobalStatementSyntax ||
+        node is EqualsValueClauseSyntax { Parent: not VariableDeclaratorSyntax { Parent.Parent: not BaseFieldDeclarationSyntax } };
 
     /// <summary>A module's forward: loops there unroll time steps, they do not train.</summary>
     public bool IsModuleForward(IMethodSymbol? method) =>

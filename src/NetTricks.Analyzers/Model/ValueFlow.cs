@@ -318,11 +318,16 @@ internal sealed partial class TrainingCodeModel
 
         var writes = WritesByVariable.GetValue(top, CollectWrites).TryGetValue(variable, out var found) ? found : NoWrites;
 
+        // The writes are in source order: the ones before the read are a prefix, taken latest first.
         var position = root.Syntax.SpanStart;
+        var after = FirstStartingAfter(writes, position);
         var builder = ImmutableArray.CreateBuilder<IOperation>();
         var reached = false;
-        foreach (var write in writes.Where(w => w.Syntax.Span.End <= position && w.Syntax.SyntaxTree == root.Syntax.SyntaxTree).OrderByDescending(w => w.Syntax.SpanStart))
+        for (var i = after - 1; i >= 0; i--)
         {
+            var write = writes[i];
+            if (write.Syntax.Span.End > position || write.Syntax.SyntaxTree != root.Syntax.SyntaxTree)
+                continue;
             // A write inside the expression that reads the local (x = f(x)) is not a reaching one.
             if (write.Syntax.Span.Contains(root.Syntax.Span))
                 continue;
@@ -336,7 +341,7 @@ internal sealed partial class TrainingCodeModel
             }
         }
 
-        if (IsInLoopAfterWrites(root.Syntax, writes))
+        if (IsInLoopAfterWrites(root.Syntax, writes, after))
             return ImmutableArray<IOperation>.Empty;
 
         // A local is definitely assigned, so the collected writes cover it; a parameter may still hold its argument.
@@ -362,33 +367,55 @@ internal sealed partial class TrainingCodeModel
             list.Add((syntax, value));
         }
 
+        // Switched on the kind (a virtual property) before any interface cast: this visits every operation of the body.
         foreach (var operation in top.Descendants())
         {
-            switch (operation)
+            switch (operation.Kind)
             {
-                case IVariableDeclaratorOperation declarator:
+                case OperationKind.VariableDeclarator:
+                    var declarator = (IVariableDeclaratorOperation)operation;
                     var initializer = declarator.GetVariableInitializer();
                     if (initializer is not null)
                         Add(declarator.Symbol, declarator.Syntax, initializer.Value);
                     else if (declarator.Parent?.Parent is IForEachLoopOperation || IsPatternOrOut(declarator))
                         Add(declarator.Symbol, declarator.Syntax, null);
                     break;
-                case ISimpleAssignmentOperation assignment:
+                case OperationKind.SimpleAssignment:
+                    var assignment = (ISimpleAssignmentOperation)operation;
                     Add(ReferencedSymbol(assignment.Target), assignment.Syntax, assignment.Value);
                     break;
-                case ICompoundAssignmentOperation compound:
-                    Add(ReferencedSymbol(compound.Target), compound.Syntax, null);
+                case OperationKind.CompoundAssignment:
+                    Add(ReferencedSymbol(((ICompoundAssignmentOperation)operation).Target), operation.Syntax, null);
                     break;
-                case ILocalReferenceOperation { IsDeclaration: true } declaration:
-                    Add(declaration.Local, declaration.Syntax, null); // out var / deconstruction: not followed
+                case OperationKind.LocalReference when ((ILocalReferenceOperation)operation).IsDeclaration:
+                    Add(((ILocalReferenceOperation)operation).Local, operation.Syntax, null); // out var / deconstruction: not followed
                     break;
-                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
-                    Add(ReferencedSymbol(argument.Value), argument.Syntax, null);
+                case OperationKind.Argument when ((IArgumentOperation)operation).Parameter?.RefKind is RefKind.Ref or RefKind.Out:
+                    Add(ReferencedSymbol(((IArgumentOperation)operation).Value), operation.Syntax, null);
                     break;
             }
         }
 
+        // In source order (a walk of the operations meets an assignment before the writes inside its value).
+        foreach (var list in writes.Values)
+            list.Sort(static (a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
         return writes;
+    }
+
+    /// <summary>The index of the first write that starts after the position (the count when none does).</summary>
+    private static int FirstStartingAfter(List<(SyntaxNode Syntax, IOperation? Value)> writes, int position)
+    {
+        int low = 0, high = writes.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (writes[middle].Syntax.SpanStart <= position)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+
+        return low;
     }
 
     private static bool IsPatternOrOut(IVariableDeclaratorOperation declarator) => declarator.Syntax is SingleVariableDesignationSyntax;
@@ -411,11 +438,17 @@ internal sealed partial class TrainingCodeModel
     }
 
     /// <summary>A read inside a loop can also see writes made later in the previous iteration.</summary>
-    private static bool IsInLoopAfterWrites(SyntaxNode read, List<(SyntaxNode Syntax, IOperation? Value)> writes)
+    private static bool IsInLoopAfterWrites(SyntaxNode read, List<(SyntaxNode Syntax, IOperation? Value)> writes, int firstAfter)
     {
-        foreach (var loop in read.Ancestors().Where(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax))
+        // Writes after the read start after it; a loop around the read holds one of them if it holds the first
+        // (a write that starts inside the loop lies inside it).
+        if (firstAfter == writes.Count)
+            return false;
+        var next = writes[firstAfter].Syntax;
+        foreach (var ancestor in read.Ancestors())
         {
-            if (writes.Any(w => loop.Span.Contains(w.Syntax.Span) && w.Syntax.SpanStart > read.SpanStart))
+            if (ancestor is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax &&
+                ancestor.SyntaxTree == next.SyntaxTree && ancestor.Span.Contains(next.Span))
                 return true;
         }
 

@@ -40,9 +40,9 @@ public sealed class EvaluatingOnTrainingDataAnalyzer : DiagnosticAnalyzer
         var tree = context.SemanticModel.SyntaxTree;
         if (!model.HasTorchSharp || TreeIndex.For(tree).ByName.Count == 0)
             return;
-        foreach (var site in model.ScoresOnTrainingTensors(context.CancellationToken))
+        foreach (var site in model.ScoresOnTrainingTensorsIn(tree, context.CancellationToken))
         {
-            if (site.Key.SyntaxTree == tree && (context.FilterSpan is not { } span || span.IntersectsWith(site.Key.Span)))
+            if (context.FilterSpan is not { } span || span.IntersectsWith(site.Key.Span))
                 report(Diagnostic.Create(Descriptors.NT6002, site.Key.GetLocation(), site.Value.Model, site.Value.Data));
         }
     }

@@ -1,4 +1,3 @@
-using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -13,13 +12,7 @@ namespace NetTricks.Analyzers.Rules;
 /// </summary>
 internal static class GeneratedCode
 {
-    /// <summary>The report action of a tree: drops diagnostics inside a type or member marked <c>[GeneratedCode]</c>.</summary>
-    public static Action<Diagnostic> Filter(Action<Diagnostic> report) => diagnostic =>
-    {
-        if (!IsMarked(diagnostic.Location))
-            report(diagnostic);
-    };
-
+    /// <summary>True when the location is inside a type or member marked <c>[GeneratedCode]</c> (the report action of each tree drops those).</summary>
     public static bool IsMarked(Location location)
     {
         if (!location.IsInSource || location.SourceTree!.GetRoot().FindNode(location.SourceSpan, getInnermostNodeForTie: true) is not { } node)

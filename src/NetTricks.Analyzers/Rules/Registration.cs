@@ -47,14 +47,11 @@ internal static class Registration
     public static void OnNamedTypes(AnalysisContext context, Action<TypeContext, TrainingCodeModel> handler) =>
         PerTree(context, TrainingCodeModel.TryGet, _ => (treeContext, report, model) =>
         {
-            var semanticModel = treeContext.SemanticModel;
-            foreach (var node in TreeIndex.For(semanticModel.SyntaxTree).CallsNamed(TreeIndex.TypeDeclaration))
+            foreach (var (node, type) in model.TypesFirstDeclaredIn(treeContext.SemanticModel, treeContext.CancellationToken))
             {
                 if (treeContext.FilterSpan is { } span && !span.IntersectsWith(node.Span))
                     continue;
-                if (semanticModel.GetDeclaredSymbol(node, treeContext.CancellationToken) is INamedTypeSymbol type &&
-                    type.DeclaringSyntaxReferences.FirstOrDefault() is { } first && first.SyntaxTree == node.SyntaxTree && first.Span == node.Span)
-                    handler(new TypeContext(type, report, treeContext.CancellationToken), model);
+                handler(new TypeContext(type, report, treeContext.CancellationToken), model);
             }
         });
 
@@ -124,7 +121,12 @@ internal static class Registration
             start.RegisterSemanticModelAction(treeContext =>
             {
                 model.Remember(treeContext.SemanticModel);
-                action(treeContext, GeneratedCode.Filter(treeContext.ReportDiagnostic), model);
+                // One closure per tree and analyzer (a method group of the context would box the struct, and the filter wrap it again).
+                action(treeContext, diagnostic =>
+                {
+                    if (!GeneratedCode.IsMarked(diagnostic.Location))
+                        treeContext.ReportDiagnostic(diagnostic);
+                }, model);
             });
         });
     }
