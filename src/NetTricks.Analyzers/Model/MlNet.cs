@@ -331,24 +331,49 @@ internal sealed partial class TrainingCodeModel
     {
         if (MlNet is null || FeatureColumnOf(trainer, cancellationToken) is not { } feature)
             return null;
-        foreach (var run in PipelineRuns(cancellationToken))
+        if (!RunsByTrainer(cancellationToken).TryGetValue(trainer.Syntax, out var runs))
+            return null;
+        foreach (var (run, steps, index) in runs)
         {
-            var steps = _runSteps.GetOrAdd(run.Site.Syntax, _ => PipelineSteps(run.Estimator, new Trace(cancellationToken)));
-            var index = -1;
-            for (var i = 0; i < steps.Length && index < 0; i++)
-            {
-                if (steps[i].Operation?.Syntax == trainer.Syntax || steps[i].Trainer?.Syntax == trainer.Syntax)
-                    index = i;
-            }
-
-            if (index < 0)
-                continue;
             var before = _runDataSteps.GetOrAdd(run.Site.Syntax, _ => DataSteps(run.Data, new Trace(cancellationToken))).AddRange(steps.Take(index));
             if (RawColumns(before, feature) is { Length: > 0 } raw)
                 return new UnscaledFeatures(feature, raw, run.Site);
         }
 
         return null;
+    }
+
+    private StrongBox<Dictionary<SyntaxNode, List<(PipelineRun Run, ImmutableArray<PipelineStep> Steps, int Index)>>>? _runsByTrainer;
+
+    /// <summary>
+    /// For each step call of a fitted pipeline (a trainer, or a call wrapping one), the runs it is in with the index
+    /// of its first step there, in the order of the runs: built once, where asking per trainer scanned every step
+    /// of every run of the compilation.
+    /// </summary>
+    private Dictionary<SyntaxNode, List<(PipelineRun Run, ImmutableArray<PipelineStep> Steps, int Index)>> RunsByTrainer(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _runsByTrainer) is { } cached)
+            return cached.Value;
+        var byTrainer = new Dictionary<SyntaxNode, List<(PipelineRun, ImmutableArray<PipelineStep>, int)>>();
+        foreach (var run in PipelineRuns(cancellationToken))
+        {
+            var steps = _runSteps.GetOrAdd(run.Site.Syntax, _ => PipelineSteps(run.Estimator, new Trace(cancellationToken)));
+            var seen = new HashSet<SyntaxNode>();
+            for (var i = 0; i < steps.Length; i++)
+            {
+                foreach (var call in new[] { steps[i].Operation?.Syntax, steps[i].Trainer?.Syntax })
+                {
+                    if (call is null || !seen.Add(call))
+                        continue;
+                    if (!byTrainer.TryGetValue(call, out var runs))
+                        byTrainer[call] = runs = new List<(PipelineRun, ImmutableArray<PipelineStep>, int)>();
+                    runs.Add((run, steps, i));
+                }
+            }
+        }
+
+        Interlocked.CompareExchange(ref _runsByTrainer, new StrongBox<Dictionary<SyntaxNode, List<(PipelineRun, ImmutableArray<PipelineStep>, int)>>>(byTrainer), null);
+        return _runsByTrainer!.Value;
     }
 
     /// <summary>The feature column a trainer reads: its <c>featureColumnName</c> argument (default "Features") or its options' <c>FeatureColumnName</c>.</summary>

@@ -152,7 +152,7 @@ internal sealed partial class TrainingCodeModel
         {
             var events = ImmutableArray.CreateBuilder<StepEvent>();
             CollectEvents(loop.Body, events, viaCall: false, cancellationToken);
-            var hasConditionalBreak = loop.Body.Descendants().OfType<IBranchOperation>().Any(b =>
+            var hasConditionalBreak = loop.Body.DescendantsOfKind<IBranchOperation>(OperationKind.Branch).Any(b =>
                 b.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel) &&
                 IsUnderCondition(b, loop));
             return new LoopFacts(loop, events.ToImmutable(), hasConditionalBreak);
@@ -181,7 +181,7 @@ internal sealed partial class TrainingCodeModel
     private ImmutableArray<StepEvent> ComputeOwnIterationEvents(ILoopOperation loop, CancellationToken cancellationToken)
     {
         var events = ImmutableArray.CreateBuilder<StepEvent>();
-        foreach (var invocation in loop.Body.DescendantsAndSelf().OfType<IInvocationOperation>())
+        foreach (var invocation in loop.Body.DescendantsOfKind<IInvocationOperation>(OperationKind.Invocation, includeSelf: true))
         {
             if (IsInNestedLoop(invocation, loop))
                 continue;
@@ -236,7 +236,7 @@ internal sealed partial class TrainingCodeModel
 
     private void CollectEvents(IOperation root, ImmutableArray<StepEvent>.Builder events, bool viaCall, CancellationToken cancellationToken)
     {
-        foreach (var invocation in root.DescendantsAndSelf().OfType<IInvocationOperation>())
+        foreach (var invocation in root.DescendantsOfKind<IInvocationOperation>(OperationKind.Invocation, includeSelf: true))
         {
             var kind = Classify(invocation);
             if (kind is not null)

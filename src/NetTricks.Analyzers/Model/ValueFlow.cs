@@ -175,7 +175,7 @@ internal sealed partial class TrainingCodeModel
 
     /// <summary>The <c>return</c>s of a body (not <c>yield</c>), outside its lambdas and local functions.</summary>
     public static IEnumerable<IReturnOperation> ReturnsOf(IOperation body) =>
-        body.Descendants().OfType<IReturnOperation>().Where(ret => ret.Kind == OperationKind.Return && !IsInsideNestedFunction(ret, body));
+        body.DescendantsOfKind<IReturnOperation>(OperationKind.Return).Where(ret => !IsInsideNestedFunction(ret, body));
 
     private static bool IsInsideNestedFunction(IOperation operation, IOperation root)
     {

@@ -52,7 +52,7 @@ public sealed class TrainingLoopWithoutDisposeScopeAnalyzer : DiagnosticAnalyzer
     }
 
     private static bool HasDisposeEverything(ILoopOperation loop) =>
-        loop.Body.Descendants().OfType<IInvocationOperation>().Any(i => i.TargetMethod.Name is "DisposeEverything" or "DisposeEverythingBut");
+        loop.Body.DescendantsOfKind<IInvocationOperation>(OperationKind.Invocation).Any(i => i.TargetMethod.Name is "DisposeEverything" or "DisposeEverythingBut");
 
     /// <summary><c>using var output = model.forward(x)</c>: temporaries disposed by hand.</summary>
     private static bool DisposesTemporariesWithUsing(TrainingCodeModel model, ILoopOperation loop) =>
