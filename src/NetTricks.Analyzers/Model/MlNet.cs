@@ -166,14 +166,12 @@ internal sealed partial class TrainingCodeModel
         "to", "cpu", "cuda", "@float", "@double", "float", "double", "half", "bfloat16", "to_type", "type", "contiguous", "clone",
         "detach", "alias", "view", "reshape", "flatten", "unsqueeze", "squeeze", "view_as", "reshape_as");
 
-    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<PipelineStep>> _runSteps = new();
-
     // The steps that made the columns of each run's data, shared by every trainer of the run.
     private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<PipelineStep>> _runDataSteps = new();
     private StrongBox<MlNetSymbols?>? _mlNet;
     private StrongBox<ImmutableArray<PipelineRun>>? _pipelineRuns;
     private StrongBox<ImmutableArray<IInvocationOperation>>? _mlNetEvaluations;
-    private StrongBox<ImmutableDictionary<SyntaxNode, TrainingTensorScore>>? _trainingTensorScores;
+    private StrongBox<Dictionary<SyntaxTree, ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>>>? _trainingTensorScores;
 
     /// <summary>A model for an ML.NET-only compilation: no TorchSharp symbols.</summary>
     private TrainingCodeModel(Compilation compilation, MlNetSymbols mlNet)
@@ -357,7 +355,7 @@ internal sealed partial class TrainingCodeModel
         var byTrainer = new Dictionary<SyntaxNode, List<(PipelineRun, ImmutableArray<PipelineStep>, int)>>();
         foreach (var run in PipelineRuns(cancellationToken))
         {
-            var steps = _runSteps.GetOrAdd(run.Site.Syntax, _ => PipelineSteps(run.Estimator, new Trace(cancellationToken)));
+            var steps = PipelineSteps(run.Estimator, new Trace(cancellationToken));
             var seen = new HashSet<SyntaxNode>();
             for (var i = 0; i < steps.Length; i++)
             {
@@ -835,30 +833,20 @@ internal sealed partial class TrainingCodeModel
     /// syntax of the report site (the model call on the evaluation path, or the call of the metric helper that
     /// receives the training tensor). A model qualifies when every evaluation of it reads a tensor its training
     /// calls read, and every training input and evaluation input is followed. Evaluations inside a training loop
-    /// (running-loss logging) count for that but are never reported. Computed once for the compilation.
+    /// (running-loss logging) count for that but are never reported. Computed once for the compilation and grouped
+    /// by tree: each tree's action asks for its own sites, and most trees have none.
     /// </summary>
-    public ImmutableDictionary<SyntaxNode, TrainingTensorScore> ScoresOnTrainingTensors(CancellationToken cancellationToken)
+    public ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>> ScoresOnTrainingTensors(SyntaxTree tree, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _trainingTensorScores) is { } cached)
-            return cached.Value;
-        var result = HasTorchSharp ? ComputeScoresOnTrainingTensors(cancellationToken) : ImmutableDictionary<SyntaxNode, TrainingTensorScore>.Empty;
-        Interlocked.CompareExchange(ref _trainingTensorScores, new StrongBox<ImmutableDictionary<SyntaxNode, TrainingTensorScore>>(result), null);
-        return _trainingTensorScores!.Value;
-    }
-
-    private StrongBox<Dictionary<SyntaxTree, ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>>>? _trainingTensorScoresByTree;
-
-    /// <summary>The sites of <see cref="ScoresOnTrainingTensors"/> in one tree: each tree's action asks, and most trees have none.</summary>
-    public ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>> ScoresOnTrainingTensorsIn(SyntaxTree tree, CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _trainingTensorScoresByTree) is not { } byTree)
+        if (Volatile.Read(ref _trainingTensorScores) is not { } byTree)
         {
-            var grouped = ScoresOnTrainingTensors(cancellationToken).GroupBy(site => site.Key.SyntaxTree).ToDictionary(group => group.Key, group => group.ToImmutableArray());
-            Interlocked.CompareExchange(ref _trainingTensorScoresByTree, new StrongBox<Dictionary<SyntaxTree, ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>>>(grouped), null);
-            byTree = _trainingTensorScoresByTree!;
+            var sites = HasTorchSharp ? ComputeScoresOnTrainingTensors(cancellationToken) : ImmutableDictionary<SyntaxNode, TrainingTensorScore>.Empty;
+            var grouped = sites.GroupBy(site => site.Key.SyntaxTree).ToDictionary(group => group.Key, group => group.ToImmutableArray());
+            Interlocked.CompareExchange(ref _trainingTensorScores, new StrongBox<Dictionary<SyntaxTree, ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>>>(grouped), null);
+            byTree = _trainingTensorScores!;
         }
 
-        return byTree.Value.TryGetValue(tree, out var sites) ? sites : ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>.Empty;
+        return byTree.Value.TryGetValue(tree, out var found) ? found : ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>.Empty;
     }
 
     private ImmutableDictionary<SyntaxNode, TrainingTensorScore> ComputeScoresOnTrainingTensors(CancellationToken cancellationToken)

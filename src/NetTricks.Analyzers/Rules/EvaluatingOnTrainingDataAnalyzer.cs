@@ -40,7 +40,7 @@ public sealed class EvaluatingOnTrainingDataAnalyzer : DiagnosticAnalyzer
         var tree = context.SemanticModel.SyntaxTree;
         if (!model.HasTorchSharp || TreeIndex.For(tree).ByName.Count == 0)
             return;
-        foreach (var site in model.ScoresOnTrainingTensorsIn(tree, context.CancellationToken))
+        foreach (var site in model.ScoresOnTrainingTensors(tree, context.CancellationToken))
         {
             if (context.FilterSpan is not { } span || span.IntersectsWith(site.Key.Span))
                 report(Diagnostic.Create(Descriptors.NT6002, site.Key.GetLocation(), site.Value.Model, site.Value.Data));
