@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -16,19 +17,37 @@ namespace NetTricks.Analyzers.Model;
 internal sealed class CodeIndex
 {
     private readonly Compilation _compilation;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new(System.StringComparer.Ordinal);
+    private Dictionary<string, ImmutableArray<SyntaxNode>>? _merged;
 
     public CodeIndex(Compilation compilation) => _compilation = compilation;
 
-    /// <summary>Every call of that simple name in the compilation, gathered from the trees' indices on first ask for that name.</summary>
+    /// <summary>Every call of that simple name in the compilation, in tree order, from the trees' indices merged once.</summary>
     public ImmutableArray<SyntaxNode> CallsNamed(string name) =>
-        _callsByName.GetOrAdd(name, n =>
+        Merged().TryGetValue(name, out var nodes) ? nodes : ImmutableArray<SyntaxNode>.Empty;
+
+    // One pass over every tree's keys on first need: the rules ask for hundreds of names (every method whose callers
+    // they follow), and looking each one up in every tree's index cost more than merging them all once.
+    private Dictionary<string, ImmutableArray<SyntaxNode>> Merged()
+    {
+        if (Volatile.Read(ref _merged) is { } merged)
+            return merged;
+        var builders = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(System.StringComparer.Ordinal);
+        foreach (var tree in _compilation.SyntaxTrees)
         {
-            var builder = ImmutableArray.CreateBuilder<SyntaxNode>();
-            foreach (var tree in _compilation.SyntaxTrees)
-                builder.AddRange(TreeIndex.For(tree).CallsNamed(n));
-            return builder.ToImmutable();
-        });
+            foreach (var pair in TreeIndex.For(tree).ByName)
+            {
+                if (!builders.TryGetValue(pair.Key, out var builder))
+                    builders[pair.Key] = builder = ImmutableArray.CreateBuilder<SyntaxNode>(pair.Value.Length);
+                builder.AddRange(pair.Value);
+            }
+        }
+
+        var result = new Dictionary<string, ImmutableArray<SyntaxNode>>(builders.Count, System.StringComparer.Ordinal);
+        foreach (var pair in builders)
+            result[pair.Key] = pair.Value.Count == pair.Value.Capacity ? pair.Value.MoveToImmutable() : pair.Value.ToImmutable();
+        Interlocked.CompareExchange(ref _merged, result, null);
+        return _merged!;
+    }
 
     public static string? SimpleName(SyntaxNode expression) => expression switch
     {

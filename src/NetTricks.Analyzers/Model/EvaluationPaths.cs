@@ -19,7 +19,7 @@ internal sealed partial class TrainingCodeModel
     /// Accuracy...). Module forward bodies are never evaluation paths.
     /// </summary>
     public bool IsOnEvaluationPath(IInvocationOperation modelCall, CancellationToken cancellationToken) =>
-        _evaluationPaths.GetOrAdd(modelCall.Syntax, _ => ComputeIsOnEvaluationPath(modelCall, cancellationToken));
+        _evaluationPaths.GetOrCompute(modelCall.Syntax, (Model: this, Call: modelCall, CancellationToken: cancellationToken), static (_, s) => s.Model.ComputeIsOnEvaluationPath(s.Call, s.CancellationToken));
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, bool> _evaluationPaths = new();
 
@@ -140,8 +140,8 @@ internal sealed partial class TrainingCodeModel
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, int Hops), bool> _calledUnderGradGuard = new();
 
     private bool MayBeCalledUnderGradGuard(string name, int hops) =>
-        _calledUnderGradGuard.GetOrAdd((name, hops), key =>
-            Index.CallsNamed(key.Name).Any(caller => MayBeUnderGradGuard(caller, EnclosingMethodNames(caller), key.Hops)));
+        _calledUnderGradGuard.GetOrCompute((Name: name, Hops: hops), this, static (key, model) =>
+            model.Index.CallsNamed(key.Name).Any(caller => model.MayBeUnderGradGuard(caller, EnclosingMethodNames(caller), key.Hops)));
 
     /// <summary>
     /// The syntax of what <see cref="IsUnderNoGrad"/> finds walking up from an operation: a using statement whose

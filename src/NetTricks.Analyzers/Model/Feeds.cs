@@ -19,7 +19,7 @@ internal sealed partial class TrainingCodeModel
         if (!IsFreshQuery(trace))
             return ComputeModelCallsFeeding(value, trace);
         value = Unwrap(value);
-        return _feeding.GetOrAdd(value, v => ComputeModelCallsFeeding(v, trace));
+        return _feeding.GetOrCompute(value, (Model: this, Trace: trace), static (v, s) => s.Model.ComputeModelCallsFeeding(v, s.Trace));
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<IOperation, ImmutableArray<IInvocationOperation>> _feeding = new();

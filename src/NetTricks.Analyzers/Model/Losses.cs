@@ -46,9 +46,9 @@ internal sealed partial class TrainingCodeModel
         var name = invocation.TargetMethod.Name;
         if (!TorchVocabulary.IsForwardName(name) && !TorchVocabulary.LossFunctions.ContainsKey(name))
             return null;
-        return _lossFacts.GetOrAdd(invocation.Syntax, _ =>
-            AsLossCall(invocation, new Trace(cancellationToken)) is { } loss
-                ? new LossFacts(loss, OutputOf(loss.Input, new Trace(cancellationToken)))
+        return _lossFacts.GetOrCompute(invocation.Syntax, (Model: this, Invocation: invocation, CancellationToken: cancellationToken), static (_, s) =>
+            s.Model.AsLossCall(s.Invocation, new Trace(s.CancellationToken)) is { } loss
+                ? new LossFacts(loss, s.Model.OutputOf(loss.Input, new Trace(s.CancellationToken)))
                 : null);
     }
 

@@ -226,7 +226,7 @@ internal sealed partial class TrainingCodeModel
             case ILocalReferenceOperation local:
                 return Definitions(local, cancellationToken); // the same answer for a local, memoised there
             case IParameterReferenceOperation parameter:
-                return _dataParameterDefinitions.GetOrAdd(parameter.Syntax, _ => ParameterDefinitions(parameter, throughModuleForward: true, cancellationToken));
+                return _dataParameterDefinitions.GetOrCompute(parameter.Syntax, (Model: this, Parameter: parameter, CancellationToken: cancellationToken), static (_, s) => s.Model.ParameterDefinitions(s.Parameter, throughModuleForward: true, s.CancellationToken));
             case IFieldReferenceOperation field:
                 return MemberDefinitions(field.Field, cancellationToken);
             case IPropertyReferenceOperation property when IsAutoProperty(property.Property):
@@ -719,7 +719,7 @@ internal sealed partial class TrainingCodeModel
     private readonly ConcurrentDictionary<SyntaxNode, Scoring?> _scorings = new();
 
     private Scoring? ScoringOf(IInvocationOperation evaluate, CancellationToken cancellationToken) =>
-        _scorings.GetOrAdd(evaluate.Syntax, _ => ComputeScoringOf(evaluate, cancellationToken));
+        _scorings.GetOrCompute(evaluate.Syntax, (Model: this, Evaluate: evaluate, CancellationToken: cancellationToken), static (_, s) => s.Model.ComputeScoringOf(s.Evaluate, s.CancellationToken));
 
     private Scoring? ComputeScoringOf(IInvocationOperation evaluate, CancellationToken cancellationToken)
     {

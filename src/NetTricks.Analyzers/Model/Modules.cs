@@ -28,7 +28,7 @@ internal sealed partial class TrainingCodeModel
         // again and again); mid-walk, or while a module class is being summarised, it depends on that walk's budget
         // and is not remembered.
         if (IsFreshQuery(trace))
-            return _resolvedModules.GetOrAdd(value, v => ResolveModuleTraced(v, trace));
+            return _resolvedModules.GetOrCompute(value, (Model: this, Trace: trace), static (v, s) => s.Model.ResolveModuleTraced(v, s.Trace));
         return ResolveModuleTraced(value, trace);
     }
 

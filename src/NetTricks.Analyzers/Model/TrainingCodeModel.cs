@@ -62,7 +62,7 @@ internal sealed partial class TrainingCodeModel
     /// </summary>
     public SemanticModel GetSemanticModel(SyntaxTree tree) =>
 #pragma warning disable RS1030 // Cross-file facts (model in one file, loop in another) need other trees' semantic models; cached per tree, bound lazily.
-        _semanticModels.GetOrAdd(tree, t => Compilation.GetSemanticModel(t));
+        _semanticModels.GetOrCompute(tree, Compilation, static (t, compilation) => compilation.GetSemanticModel(t));
 #pragma warning restore RS1030
 
     private readonly ConcurrentDictionary<SyntaxTree, ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)>> _typesFirstDeclared = new();

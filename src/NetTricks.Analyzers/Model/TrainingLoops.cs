@@ -58,6 +58,19 @@ internal sealed class LoopFacts
     public bool HasClipping => Has(StepEventKind.Clip) || Has(StepEventKind.CheckedClip);
 }
 
+/// <summary>What a loop's body holds that the loop facts and rules look for, found in one walk.</summary>
+internal sealed class LoopBodyContents
+{
+    public LoopBodyContents(ImmutableArray<IInvocationOperation> invocations, ImmutableArray<IBranchOperation> branches) =>
+        (Invocations, Branches) = (invocations, branches);
+
+    /// <summary>Every invocation under the body (nested loops and lambdas included), in source walk order.</summary>
+    public ImmutableArray<IInvocationOperation> Invocations { get; }
+
+    /// <summary>Every break, continue and goto under the body.</summary>
+    public ImmutableArray<IBranchOperation> Branches { get; }
+}
+
 internal sealed partial class TrainingCodeModel
 {
     private const int MaxCallDepth = 3;
@@ -109,7 +122,7 @@ internal sealed partial class TrainingCodeModel
 
     /// <summary>Classifies a call as a training step event, or null.</summary>
     public StepEventKind? Classify(IInvocationOperation invocation) =>
-        _classified.GetOrAdd(invocation, ComputeClassify);
+        _classified.GetOrCompute(invocation, this, static (call, model) => model.ComputeClassify(call));
 
     // Each walk over a body (loop facts, method events, value flow) classifies the same calls again: remembered.
     private readonly ConcurrentDictionary<IInvocationOperation, StepEventKind?> _classified = new();
@@ -150,13 +163,36 @@ internal sealed partial class TrainingCodeModel
     public LoopFacts FactsOf(ILoopOperation loop, CancellationToken cancellationToken) =>
         _loops.GetOrAdd(loop.Syntax, _ =>
         {
+            var contents = ContentsOf(loop);
             var events = ImmutableArray.CreateBuilder<StepEvent>();
-            CollectEvents(loop.Body, events, viaCall: false, cancellationToken);
-            var hasConditionalBreak = loop.Body.DescendantsOfKind<IBranchOperation>(OperationKind.Branch).Any(b =>
+            CollectEvents(contents.Invocations, events, viaCall: false, cancellationToken);
+            var hasConditionalBreak = contents.Branches.Any(b =>
                 b.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel) &&
                 IsUnderCondition(b, loop));
             return new LoopFacts(loop, events.ToImmutable(), hasConditionalBreak);
         });
+
+    /// <summary>
+    /// The invocations (the body itself included when it is one) and the branches under a loop's body, in one walk
+    /// and remembered: the loop's facts, its own iteration's events and the rules read the same body.
+    /// </summary>
+    public LoopBodyContents ContentsOf(ILoopOperation loop) =>
+        _loopBodies.TryGetValue(loop.Syntax, out var known) ? known : _loopBodies.GetOrAdd(loop.Syntax, _ =>
+        {
+            var invocations = ImmutableArray.CreateBuilder<IInvocationOperation>();
+            var branches = ImmutableArray.CreateBuilder<IBranchOperation>();
+            foreach (var operation in loop.Body.DescendantsAndSelf())
+            {
+                if (operation.Kind == OperationKind.Invocation)
+                    invocations.Add((IInvocationOperation)operation);
+                else if (operation.Kind == OperationKind.Branch && !ReferenceEquals(operation, loop.Body))
+                    branches.Add((IBranchOperation)operation);
+            }
+
+            return new LoopBodyContents(invocations.ToImmutable(), branches.ToImmutable());
+        });
+
+    private readonly ConcurrentDictionary<SyntaxNode, LoopBodyContents> _loopBodies = new();
 
     private static bool IsUnderCondition(IOperation operation, IOperation stop)
     {
@@ -174,14 +210,14 @@ internal sealed partial class TrainingCodeModel
     /// (directly, or through helpers it calls outside its inner loops).
     /// </summary>
     public ImmutableArray<StepEvent> OwnIterationEvents(ILoopOperation loop, CancellationToken cancellationToken) =>
-        _ownIterationEvents.GetOrAdd(loop.Syntax, _ => ComputeOwnIterationEvents(loop, cancellationToken));
+        _ownIterationEvents.GetOrCompute(loop.Syntax, (Model: this, Loop: loop, CancellationToken: cancellationToken), static (_, s) => s.Model.ComputeOwnIterationEvents(s.Loop, s.CancellationToken));
 
     private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<StepEvent>> _ownIterationEvents = new();
 
     private ImmutableArray<StepEvent> ComputeOwnIterationEvents(ILoopOperation loop, CancellationToken cancellationToken)
     {
         var events = ImmutableArray.CreateBuilder<StepEvent>();
-        foreach (var invocation in loop.Body.DescendantsOfKind<IInvocationOperation>(OperationKind.Invocation, includeSelf: true))
+        foreach (var invocation in ContentsOf(loop).Invocations)
         {
             if (IsInNestedLoop(invocation, loop))
                 continue;
@@ -224,7 +260,7 @@ internal sealed partial class TrainingCodeModel
         {
             var events = ImmutableArray.CreateBuilder<StepEvent>();
             if (GetBody(method, cancellationToken) is { } body)
-                CollectEvents(body, events, viaCall: true, cancellationToken);
+                CollectEvents(body.DescendantsOfKind<IInvocationOperation>(OperationKind.Invocation, includeSelf: true), events, viaCall: true, cancellationToken);
             var result = events.ToImmutable();
             return inProgress.Count == 1 ? _methodEvents.GetOrAdd(method, result) : result;
         }
@@ -234,9 +270,9 @@ internal sealed partial class TrainingCodeModel
         }
     }
 
-    private void CollectEvents(IOperation root, ImmutableArray<StepEvent>.Builder events, bool viaCall, CancellationToken cancellationToken)
+    private void CollectEvents(IEnumerable<IInvocationOperation> invocations, ImmutableArray<StepEvent>.Builder events, bool viaCall, CancellationToken cancellationToken)
     {
-        foreach (var invocation in root.DescendantsOfKind<IInvocationOperation>(OperationKind.Invocation, includeSelf: true))
+        foreach (var invocation in invocations)
         {
             var kind = Classify(invocation);
             if (kind is not null)

@@ -81,9 +81,9 @@ internal sealed partial class TrainingCodeModel
         switch (value)
         {
             case ILocalReferenceOperation local:
-                return _reaching.GetOrAdd(local.Syntax, key => ReachingDefinitions(local, local.Local, out var ignored));
+                return _reaching.GetOrCompute(local.Syntax, local, static (_, l) => ReachingDefinitions(l, l.Local, out bool _));
             case IParameterReferenceOperation parameter:
-                return _reaching.GetOrAdd(parameter.Syntax, _ => ParameterDefinitions(parameter, throughModuleForward: false, cancellationToken));
+                return _reaching.GetOrCompute(parameter.Syntax, (Model: this, Parameter: parameter, CancellationToken: cancellationToken), static (_, s) => s.Model.ParameterDefinitions(s.Parameter, throughModuleForward: false, s.CancellationToken));
 
             case IFieldReferenceOperation field:
                 return MemberDefinitions(field.Field, cancellationToken);
@@ -133,14 +133,14 @@ internal sealed partial class TrainingCodeModel
     public IOperation? GetBody(IMethodSymbol method, CancellationToken cancellationToken)
     {
         method = method.PartialImplementationPart ?? method;
-        return _bodies.GetOrAdd(method.OriginalDefinition, m =>
+        return _bodies.GetOrCompute(method.OriginalDefinition, (Model: this, CancellationToken: cancellationToken), static (m, s) =>
         {
             foreach (var reference in m.DeclaringSyntaxReferences)
             {
-                var syntax = reference.GetSyntax(cancellationToken);
+                var syntax = reference.GetSyntax(s.CancellationToken);
                 if (syntax is BaseMethodDeclarationSyntax { Body: null, ExpressionBody: null } or LocalFunctionStatementSyntax { Body: null, ExpressionBody: null })
                     continue;
-                var operation = GetOperation(syntax, cancellationToken);
+                var operation = s.Model.GetOperation(syntax, s.CancellationToken);
                 if (operation is not null)
                     return operation;
             }
@@ -153,7 +153,7 @@ internal sealed partial class TrainingCodeModel
     public ImmutableArray<IOperation> ReturnedValues(IMethodSymbol method, CancellationToken cancellationToken)
     {
         method = method.PartialImplementationPart ?? method;
-        return _returnedValues.GetOrAdd(method.OriginalDefinition, m => ComputeReturnedValues(m, cancellationToken));
+        return _returnedValues.GetOrCompute(method.OriginalDefinition, (Model: this, CancellationToken: cancellationToken), static (m, s) => s.Model.ComputeReturnedValues(m, s.CancellationToken));
     }
 
     private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IOperation>> _returnedValues = new(SymbolEqualityComparer.Default);
@@ -202,12 +202,12 @@ internal sealed partial class TrainingCodeModel
     /// <c>Evaluate</c> or <c>Train</c>.
     /// </summary>
     private Dictionary<IMethodSymbol, ImmutableArray<IOperation>> CallSitesByTarget(string name, CancellationToken cancellationToken) =>
-        _callSitesByName.GetOrAdd(name, n =>
+        _callSitesByName.GetOrCompute(name, (Model: this, CancellationToken: cancellationToken), static (n, s) =>
         {
             var groups = new Dictionary<IMethodSymbol, ImmutableArray<IOperation>.Builder>(SymbolEqualityComparer.Default);
-            foreach (var node in Index.CallsNamed(n))
+            foreach (var node in s.Model.Index.CallsNamed(n))
             {
-                var operation = GetOperation(node, cancellationToken);
+                var operation = s.Model.GetOperation(node, s.CancellationToken);
                 var target = operation switch
                 {
                     IInvocationOperation invocation => invocation.TargetMethod,
@@ -270,25 +270,25 @@ internal sealed partial class TrainingCodeModel
     private ImmutableArray<IOperation> MemberDefinitions(ISymbol member, CancellationToken cancellationToken)
     {
         member = member.OriginalDefinition;
-        return _memberDefinitions.GetOrAdd(member, m =>
+        return _memberDefinitions.GetOrCompute(member, (Model: this, CancellationToken: cancellationToken), static (m, s) =>
         {
             var builder = ImmutableArray.CreateBuilder<IOperation>();
             foreach (var reference in m.DeclaringSyntaxReferences)
             {
-                var declaration = reference.GetSyntax(cancellationToken);
+                var declaration = reference.GetSyntax(s.CancellationToken);
                 var initializer = declaration switch
                 {
                     VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
                     PropertyDeclarationSyntax property => property.Initializer?.Value,
                     _ => null,
                 };
-                if (initializer is not null && GetOperation(initializer, cancellationToken) is { } value)
+                if (initializer is not null && s.Model.GetOperation(initializer, s.CancellationToken) is { } value)
                     builder.Add(value);
             }
 
-            foreach (var assignment in AssignmentsIn(m.ContainingType, m.Name, Compilation))
+            foreach (var assignment in AssignmentsIn(m.ContainingType, m.Name, s.Model.Compilation))
             {
-                if (GetOperation(assignment, cancellationToken) is ISimpleAssignmentOperation op && ReferencesMember(op.Target, m))
+                if (s.Model.GetOperation(assignment, s.CancellationToken) is ISimpleAssignmentOperation op && ReferencesMember(op.Target, m))
                     builder.Add(op.Value);
             }
 

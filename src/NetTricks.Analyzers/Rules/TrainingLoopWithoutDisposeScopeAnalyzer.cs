@@ -41,7 +41,7 @@ public sealed class TrainingLoopWithoutDisposeScopeAnalyzer : DiagnosticAnalyzer
         var helpersCovered = work.Where(e => e.ViaCall).All(w => events.Any(e => e.Kind == StepEventKind.DisposeScope && e.ViaCall && e.Invocation.Syntax == w.Invocation.Syntax));
         if (directCovered && helpersCovered)
             return;
-        if (HasDisposeEverything(loop) || DisposesTemporariesWithUsing(model, loop))
+        if (HasDisposeEverything(model, loop) || DisposesTemporariesWithUsing(model, loop))
             return;
 
         var what = work.Any(e => e.Kind == StepEventKind.Backward) ? "forward and backward passes" : "model forward passes";
@@ -51,8 +51,8 @@ public sealed class TrainingLoopWithoutDisposeScopeAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT8001, loop.Syntax.GetFirstToken().GetLocation(), properties, what));
     }
 
-    private static bool HasDisposeEverything(ILoopOperation loop) =>
-        loop.Body.DescendantsOfKind<IInvocationOperation>(OperationKind.Invocation).Any(i => i.TargetMethod.Name is "DisposeEverything" or "DisposeEverythingBut");
+    private static bool HasDisposeEverything(TrainingCodeModel model, ILoopOperation loop) =>
+        model.ContentsOf(loop).Invocations.Any(i => i.TargetMethod.Name is "DisposeEverything" or "DisposeEverythingBut");
 
     /// <summary><c>using var output = model.forward(x)</c>: temporaries disposed by hand.</summary>
     private static bool DisposesTemporariesWithUsing(TrainingCodeModel model, ILoopOperation loop) =>
