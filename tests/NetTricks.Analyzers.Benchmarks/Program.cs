@@ -26,7 +26,8 @@ using NetTricks.Analyzers.Tests.Corpus;
 // NETTRICKS_BENCH_PROFILE=<n> only runs the NetTricks analysis n times (to run under a profiler); NETTRICKS_BENCH_INDEX=1
 // times the syntax index alone; NETTRICKS_BENCH_EMPTY=1 measures as many empty per-file actions instead of NetTricks.
 // NETTRICKS_BENCH_AB=<path to another NetTricks.Analyzers.dll> with NETTRICKS_BENCH_PROFILE=<n> compares that build (A)
-// with this one (B) in one process, alternating runs, in thread CPU.
+// with this one (B) in one process, alternating runs, in thread CPU. NETTRICKS_BENCH_ANALYZERS=<path to another
+// NetTricks.Analyzers.dll> measures that build instead of this one (ab-processes.sh compares two builds process by process).
 var minimumLines = args.Length > 0 ? int.Parse(args[0]) : 50_000;
 var repetitions = Math.Max(1, args.Length > 1 ? int.Parse(args[1]) : 5);
 const int WarmUps = 2;
@@ -34,6 +35,8 @@ var onlyCorpus = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_CORPUS");
 var detail = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_DETAIL") == "1";
 
 var netTricks = AnalyzersOf(typeof(Descriptors).Assembly);
+if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_ANALYZERS") is { Length: > 0 } otherBuild)
+    netTricks = AnalyzersOf(new System.Runtime.Loader.AssemblyLoadContext("other").LoadFromAssemblyPath(Path.GetFullPath(otherBuild)));
 if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_EMPTY") == "1")
     netTricks = netTricks.Select(_ => (DiagnosticAnalyzer)new EmptyTreeAnalyzer()).ToImmutableArray();
 
