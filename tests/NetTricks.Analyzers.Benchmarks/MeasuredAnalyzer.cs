@@ -83,7 +83,7 @@ internal sealed class CallbackCost
 
 /// <summary>
 /// Runs an analyzer with each of its callbacks measured (<see cref="CallbackCost"/>). Forwards the registrations
-/// NetTricks analyzers make (compilation start, then per-tree semantic-model actions); any other kind throws, so a
+/// NetTricks analyzers make (compilation start, then per-tree semantic-model actions and named-type symbol actions); any other kind throws, so a
 /// new registration shape cannot go unmeasured.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -135,8 +135,10 @@ internal sealed class MeasuredAnalyzer : DiagnosticAnalyzer
         public override void RegisterSemanticModelAction(Action<SemanticModelAnalysisContext> action) =>
             _context.RegisterSemanticModelAction(tree => _cost.Measure(action, tree));
 
+        public override void RegisterSymbolAction(Action<SymbolAnalysisContext> action, ImmutableArray<SymbolKind> symbolKinds) =>
+            _context.RegisterSymbolAction(symbol => _cost.Measure(action, symbol), symbolKinds);
+
         public override void RegisterCompilationEndAction(Action<CompilationAnalysisContext> action) => throw Unexpected();
-        public override void RegisterSymbolAction(Action<SymbolAnalysisContext> action, ImmutableArray<SymbolKind> symbolKinds) => throw Unexpected();
         public override void RegisterCodeBlockStartAction<TLanguageKindEnum>(Action<CodeBlockStartAnalysisContext<TLanguageKindEnum>> action) => throw Unexpected();
         public override void RegisterCodeBlockAction(Action<CodeBlockAnalysisContext> action) => throw Unexpected();
         public override void RegisterSyntaxTreeAction(Action<SyntaxTreeAnalysisContext> action) => throw Unexpected();
