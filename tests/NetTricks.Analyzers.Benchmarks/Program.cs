@@ -26,7 +26,8 @@ using NetTricks.Analyzers.Tests.Corpus;
 // NETTRICKS_BENCH_PROFILE=<n> only runs the NetTricks analysis n times (to run under a profiler); NETTRICKS_BENCH_INDEX=1
 // times the syntax index alone; NETTRICKS_BENCH_EMPTY=1 measures as many empty per-file actions instead of NetTricks.
 // NETTRICKS_BENCH_AB=<path to another NetTricks.Analyzers.dll> with NETTRICKS_BENCH_PROFILE=<n> compares that build (A)
-// with this one (B) in one process, alternating runs, in thread CPU. NETTRICKS_BENCH_ANALYZERS=<path to another
+// with this one (B) in one process, alternating runs, in thread CPU. NETTRICKS_BENCH_ALLOC=1 prints what NetTricks
+// allocates by type (the runtime's allocation samples, with NetTricks minus baseline). NETTRICKS_BENCH_ANALYZERS=<path to another
 // NetTricks.Analyzers.dll> measures that build instead of this one (ab-processes.sh compares two builds process by process).
 var minimumLines = args.Length > 0 ? int.Parse(args[0]) : 50_000;
 var repetitions = Math.Max(1, args.Length > 1 ? int.Parse(args[1]) : 5);
@@ -148,6 +149,39 @@ if (!string.IsNullOrEmpty(abPath))
         // Noise on a shared machine only adds time, so the minimum is the steadiest estimate of the work itself.
         Console.WriteLine($"{corpus.Name}: A {Median(cpu[0]):F0} ms CPU median, {cpu[0].Min():F0} min ({diagnosticsCount[0]} diagnostics), B {Median(cpu[1]):F0} ms median, {cpu[1].Min():F0} min ({diagnosticsCount[1]} diagnostics); B/A of minimums {cpu[1].Min() / cpu[0].Min():P1}, " +
             $"B/A median of paired runs {Median(paired):P1} (runs: {string.Join(", ", paired.Select(r => r.ToString("P0")))}; A ms: {string.Join(", ", cpu[0].Select(c => c.ToString("F0")))}; B ms: {string.Join(", ", cpu[1].Select(c => c.ToString("F0")))})");
+    }
+
+    return 0;
+}
+
+if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_ALLOC") == "1")
+{
+    // What NetTricks allocates, by type: the runtime's allocation samples (one per ~100 KB allocated) during runs with
+    // NetTricks and during baseline runs, alternating, and the difference per type (all threads of the analysis).
+    const int AllocRuns = 8;
+    foreach (var corpus in corpora)
+    {
+        using var withNetTricks = new AllocationSampler();
+        using var baselineAlone = new AllocationSampler();
+        for (var run = 0; run < WarmUps + AllocRuns; run++)
+        {
+            var measuring = run >= WarmUps;
+            var nt = Parse(corpus);
+            withNetTricks.Enabled = measuring;
+            Analyze(nt, corpus.References, netTricks.Add(baseline));
+            withNetTricks.Enabled = false;
+            var bl = Parse(corpus);
+            baselineAlone.Enabled = measuring;
+            Analyze(bl, corpus.References, baselineOnly);
+            baselineAlone.Enabled = false;
+        }
+
+        var types = withNetTricks.Bytes.Keys.Union(baselineAlone.Bytes.Keys)
+            .Select(t => (Type: t, Delta: (withNetTricks.Bytes.GetValueOrDefault(t) - baselineAlone.Bytes.GetValueOrDefault(t)) / (double)AllocRuns / 1048576))
+            .OrderByDescending(p => p.Delta).ToList();
+        Console.WriteLine($"{corpus.Name}: allocated with NetTricks minus baseline, per run, sampled: {types.Sum(p => p.Delta):F1} MB");
+        foreach (var (type, delta) in types.Take(40))
+            Console.WriteLine($"    {delta,7:F2} MB  {type}");
     }
 
     return 0;
