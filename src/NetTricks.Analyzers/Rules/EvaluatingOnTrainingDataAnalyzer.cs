@@ -35,7 +35,7 @@ public sealed class EvaluatingOnTrainingDataAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>TorchSharp: the report sites (model calls on evaluation paths, calls of metric helpers) are computed once per compilation.</summary>
-    private static void AnalyzeTorchSharp(SemanticModelAnalysisContext context, Action<Diagnostic> report, TrainingCodeModel model)
+    private static void AnalyzeTorchSharp(TreeReporter context, TrainingCodeModel model)
     {
         var tree = context.SemanticModel.SyntaxTree;
         if (!model.HasTorchSharp || TreeIndex.For(tree).ByName.Count == 0)
@@ -43,7 +43,7 @@ public sealed class EvaluatingOnTrainingDataAnalyzer : DiagnosticAnalyzer
         foreach (var site in model.ScoresOnTrainingTensors(tree, context.CancellationToken))
         {
             if (context.FilterSpan is not { } span || span.IntersectsWith(site.Key.Span))
-                report(Diagnostic.Create(Descriptors.NT6002, site.Key.GetLocation(), site.Value.Model, site.Value.Data));
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT6002, site.Key.GetLocation(), site.Value.Model, site.Value.Data));
         }
     }
 }

@@ -12,7 +12,7 @@ namespace NetTricks.Analyzers.Rules;
 /// </summary>
 internal static class GeneratedCode
 {
-    /// <summary>True when the location is inside a type or member marked <c>[GeneratedCode]</c> (the report action of each tree drops those).</summary>
+    /// <summary>True when the location is inside a type or member marked <c>[GeneratedCode]</c> (<see cref="TreeReporter"/> drops those).</summary>
     public static bool IsMarked(Location location)
     {
         if (!location.IsInSource || location.SourceTree!.GetRoot().FindNode(location.SourceSpan, getInnermostNodeForTie: true) is not { } node)

@@ -37,7 +37,7 @@ internal static class Registration
         OnCalls(context, TrainingCodeModel.TryGet, _ => new[] { TreeIndex.MethodPrefix + methodName }, (c, m) =>
         {
             foreach (var ret in TrainingCodeModel.ReturnsOf(c.Operation))
-                handler(new RuleContext(ret, c.Options, c.ReportDiagnostic, c.CancellationToken), m);
+                handler(new RuleContext(ret, c.Reporter), m);
         });
 
     /// <summary>
@@ -45,13 +45,13 @@ internal static class Registration
     /// span several), when the tree holding it is analyzed.
     /// </summary>
     public static void OnNamedTypes(AnalysisContext context, Action<TypeContext, TrainingCodeModel> handler) =>
-        PerTree(context, TrainingCodeModel.TryGet, _ => (treeContext, report, model) =>
+        PerTree(context, TrainingCodeModel.TryGet, _ => (reporter, model) =>
         {
-            foreach (var (node, type) in model.TypesFirstDeclaredIn(treeContext.SemanticModel, treeContext.CancellationToken))
+            foreach (var (node, type) in model.TypesFirstDeclaredIn(reporter.SemanticModel, reporter.CancellationToken))
             {
-                if (treeContext.FilterSpan is { } span && !span.IntersectsWith(node.Span))
+                if (reporter.FilterSpan is { } span && !span.IntersectsWith(node.Span))
                     continue;
-                handler(new TypeContext(type, report, treeContext.CancellationToken), model);
+                handler(new TypeContext(type, reporter), model);
             }
         });
 
@@ -101,18 +101,18 @@ internal static class Registration
 
     /// <summary>
     /// Once per syntax tree of a TorchSharp or ML.NET compilation: for findings computed once for the whole
-    /// compilation. The handler reports through the given action, not the context's.
+    /// compilation.
     /// </summary>
-    public static void OnTrees(AnalysisContext context, Action<SemanticModelAnalysisContext, Action<Diagnostic>, TrainingCodeModel> handler) =>
+    public static void OnTrees(AnalysisContext context, Action<TreeReporter, TrainingCodeModel> handler) =>
         PerTree(context, TrainingCodeModel.TryGetForTorchSharpOrMlNet, _ => handler);
 
     /// <summary>
     /// The one registration under all others: nothing without a model for the compilation (or when
     /// <paramref name="actionFor"/> gives null), else one semantic-model action per syntax tree that first lets the
-    /// model reuse the driver's semantic model of that tree. Actions report through the action they are given, which
-    /// keeps diagnostics out of <c>[GeneratedCode]</c> code (see <see cref="GeneratedCode"/>).
+    /// model reuse the driver's semantic model of that tree. Actions report through the <see cref="TreeReporter"/>
+    /// they are given, which keeps diagnostics out of <c>[GeneratedCode]</c> code (see <see cref="GeneratedCode"/>).
     /// </summary>
-    private static void PerTree(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Func<TrainingCodeModel, Action<SemanticModelAnalysisContext, Action<Diagnostic>, TrainingCodeModel>?> actionFor)
+    private static void PerTree(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Func<TrainingCodeModel, Action<TreeReporter, TrainingCodeModel>?> actionFor)
     {
         context.RegisterCompilationStartAction(start =>
         {
@@ -121,12 +121,7 @@ internal static class Registration
             start.RegisterSemanticModelAction(treeContext =>
             {
                 model.Remember(treeContext.SemanticModel);
-                // One closure per tree and analyzer (a method group of the context would box the struct, and the filter wrap it again).
-                action(treeContext, diagnostic =>
-                {
-                    if (!GeneratedCode.IsMarked(diagnostic.Location))
-                        treeContext.ReportDiagnostic(diagnostic);
-                }, model);
+                action(new TreeReporter(treeContext), model);
             });
         });
     }
@@ -141,19 +136,19 @@ internal static class Registration
             var names = namesFor(model)?.Distinct(StringComparer.Ordinal).ToArray();
             if (names is { Length: 0 })
                 return null;
-            return (treeContext, report, model) =>
+            return (reporter, model) =>
             {
-                var index = TreeIndex.For(treeContext.SemanticModel.SyntaxTree);
+                var index = TreeIndex.For(reporter.SemanticModel.SyntaxTree);
                 foreach (var name in names ?? index.ByName.Keys.Where(keyFilter!).ToArray())
                 {
                     foreach (var node in index.CallsNamed(name))
                     {
                         // The IDE may ask for one span of the document only.
-                        if (treeContext.FilterSpan is { } span && !span.IntersectsWith(node.Span))
+                        if (reporter.FilterSpan is { } span && !span.IntersectsWith(node.Span))
                             continue;
-                        treeContext.CancellationToken.ThrowIfCancellationRequested();
-                        if (model.GetOperation(node, treeContext.CancellationToken) is { } operation)
-                            handler(new RuleContext(operation, treeContext.Options, report, treeContext.CancellationToken), model);
+                        reporter.CancellationToken.ThrowIfCancellationRequested();
+                        if (model.GetOperation(node, reporter.CancellationToken) is { } operation)
+                            handler(new RuleContext(operation, reporter), model);
                     }
                 }
             };
