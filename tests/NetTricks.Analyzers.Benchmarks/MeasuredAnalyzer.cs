@@ -99,7 +99,9 @@ internal sealed class MeasuredAnalyzer : DiagnosticAnalyzer
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => _inner.SupportedDiagnostics;
 
+#pragma warning disable RS1025, RS1026 // The wrapped analyzer configures generated code and concurrency; Forwarding passes both calls on.
     public override void Initialize(AnalysisContext context) => _inner.Initialize(new Forwarding(context, Cost));
+#pragma warning restore RS1025, RS1026
 
     private sealed class Forwarding : AnalysisContext
     {

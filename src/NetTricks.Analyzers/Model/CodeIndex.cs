@@ -97,15 +97,26 @@ internal sealed class TreeIndex
     public ImmutableArray<SyntaxNode> CallsNamed(string name) =>
         ByName.TryGetValue(name, out var nodes) ? nodes : ImmutableArray<SyntaxNode>.Empty;
 
+    // The working dictionary and its builders, kept per thread and reused for the next file: a file's index then
+    // allocates only what it keeps (one array per key and the dictionary holding them).
+    [System.ThreadStatic]
+    private static Dictionary<string, ImmutableArray<SyntaxNode>.Builder>? s_builders;
+
+    [System.ThreadStatic]
+    private static Stack<ImmutableArray<SyntaxNode>.Builder>? s_spareBuilders;
+
     private static TreeIndex Build(SyntaxTree tree)
     {
-        var builders = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(System.StringComparer.Ordinal);
+        var builders = s_builders ?? new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(System.StringComparer.Ordinal);
+        var spare = s_spareBuilders ?? new Stack<ImmutableArray<SyntaxNode>.Builder>();
+        s_builders = null; // taken: a nested build on this thread (none today) would get fresh ones
+        s_spareBuilders = null;
         void Add(string? key, SyntaxNode node)
         {
             if (key is null)
                 return;
             if (!builders.TryGetValue(key, out var list))
-                builders[key] = list = ImmutableArray.CreateBuilder<SyntaxNode>(1);
+                builders[key] = list = spare.Count > 0 ? spare.Pop() : ImmutableArray.CreateBuilder<SyntaxNode>();
             list.Add(node);
         }
 
@@ -147,7 +158,15 @@ internal sealed class TreeIndex
 
         var result = new Dictionary<string, ImmutableArray<SyntaxNode>>(builders.Count, System.StringComparer.Ordinal);
         foreach (var pair in builders)
-            result[pair.Key] = pair.Value.Count == pair.Value.Capacity ? pair.Value.MoveToImmutable() : pair.Value.ToImmutable();
+        {
+            result[pair.Key] = pair.Value.ToImmutable();
+            pair.Value.Clear();
+            spare.Push(pair.Value);
+        }
+
+        builders.Clear();
+        s_builders = builders;
+        s_spareBuilders = spare;
         return new TreeIndex(result);
     }
 
