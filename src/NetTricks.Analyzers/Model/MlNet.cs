@@ -333,7 +333,7 @@ internal sealed partial class TrainingCodeModel
             return null;
         foreach (var (run, steps, index) in runs)
         {
-            var before = _runDataSteps.GetOrAdd(run.Site.Syntax, _ => DataSteps(run.Data, new Trace(cancellationToken))).AddRange(steps.Take(index));
+            var before = _runDataSteps.GetOrCompute(run.Site.Syntax, (Model: this, Data: run.Data, CancellationToken: cancellationToken), static (_, s) => s.Model.DataSteps(s.Data, new Trace(s.CancellationToken))).AddRange(steps.Take(index));
             if (RawColumns(before, feature) is { Length: > 0 } raw)
                 return new UnscaledFeatures(feature, raw, run.Site);
         }

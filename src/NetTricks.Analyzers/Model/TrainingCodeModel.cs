@@ -72,13 +72,13 @@ internal sealed partial class TrainingCodeModel
     /// look at each type once, and binding the declarations once serves them all.
     /// </summary>
     public ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)> TypesFirstDeclaredIn(SemanticModel semanticModel, CancellationToken cancellationToken) =>
-        _typesFirstDeclared.TryGetValue(semanticModel.SyntaxTree, out var known) ? known : _typesFirstDeclared.GetOrAdd(semanticModel.SyntaxTree, _ =>
+        _typesFirstDeclared.GetOrCompute(semanticModel.SyntaxTree, (SemanticModel: semanticModel, CancellationToken: cancellationToken), static (tree, s) =>
         {
             var types = ImmutableArray.CreateBuilder<(SyntaxNode, INamedTypeSymbol)>();
-            foreach (var node in TreeIndex.For(semanticModel.SyntaxTree).CallsNamed(TreeIndex.TypeDeclaration))
+            foreach (var node in TreeIndex.For(tree).CallsNamed(TreeIndex.TypeDeclaration))
             {
                 // A partial type spans several declarations: it belongs to the tree of its first one.
-                if (semanticModel.GetDeclaredSymbol(node, cancellationToken) is INamedTypeSymbol type &&
+                if (s.SemanticModel.GetDeclaredSymbol(node, s.CancellationToken) is INamedTypeSymbol type &&
                     type.DeclaringSyntaxReferences.FirstOrDefault() is { } first && first.SyntaxTree == node.SyntaxTree && first.Span == node.Span)
                     types.Add((node, type));
             }

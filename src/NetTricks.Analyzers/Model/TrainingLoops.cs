@@ -161,15 +161,15 @@ internal sealed partial class TrainingCodeModel
 
     /// <summary>The facts of a loop, memoised by its syntax.</summary>
     public LoopFacts FactsOf(ILoopOperation loop, CancellationToken cancellationToken) =>
-        _loops.GetOrAdd(loop.Syntax, _ =>
+        _loops.GetOrCompute(loop.Syntax, (Model: this, Loop: loop, CancellationToken: cancellationToken), static (_, s) =>
         {
-            var contents = ContentsOf(loop);
+            var contents = s.Model.ContentsOf(s.Loop);
             var events = ImmutableArray.CreateBuilder<StepEvent>();
-            CollectEvents(contents.Invocations, events, viaCall: false, cancellationToken);
+            s.Model.CollectEvents(contents.Invocations, events, viaCall: false, s.CancellationToken);
             var hasConditionalBreak = contents.Branches.Any(b =>
-                b.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel) &&
-                IsUnderCondition(b, loop));
-            return new LoopFacts(loop, events.ToImmutable(), hasConditionalBreak);
+                b.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(b.Target, s.Loop.ExitLabel) &&
+                IsUnderCondition(b, s.Loop));
+            return new LoopFacts(s.Loop, events.ToImmutable(), hasConditionalBreak);
         });
 
     /// <summary>
@@ -177,7 +177,7 @@ internal sealed partial class TrainingCodeModel
     /// and remembered: the loop's facts, its own iteration's events and the rules read the same body.
     /// </summary>
     public LoopBodyContents ContentsOf(ILoopOperation loop) =>
-        _loopBodies.TryGetValue(loop.Syntax, out var known) ? known : _loopBodies.GetOrAdd(loop.Syntax, _ =>
+        _loopBodies.GetOrCompute(loop.Syntax, loop, static (_, loop) =>
         {
             var invocations = ImmutableArray.CreateBuilder<IInvocationOperation>();
             var branches = ImmutableArray.CreateBuilder<IBranchOperation>();
