@@ -32,6 +32,13 @@ using NetTricks.Analyzers.Tests.Corpus;
 var minimumLines = args.Length > 0 ? int.Parse(args[0]) : 50_000;
 var repetitions = Math.Max(1, args.Length > 1 ? int.Parse(args[1]) : 5);
 const int WarmUps = 2;
+// The measured repetitions of the main table start once a repetition ran with the JIT quiet: fewer than this many
+// methods compiled during it (tier-0 or tier-1), after at least WarmUps and at most MaxWarmUps warm-ups. On 2 cores the
+// background tiering of Roslyn and NetTricks took 3-6 repetitions (a fixed 2 left the first measured one running much
+// NetTricks code unoptimised, with the JIT busy on the other core: 2,368 methods and 3.7 s of JIT time in that repetition,
+// 40-420 methods in the later ones). Later repetitions all count, whatever their JIT activity.
+const int QuietJitMethods = 1000;
+const int MaxWarmUps = 10;
 var onlyCorpus = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_CORPUS");
 var detail = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_DETAIL") == "1";
 
@@ -197,11 +204,13 @@ if (profileRuns > 0)
         {
             var trees = Parse(corpus);
             var measured = netTricks.Select(a => new MeasuredAnalyzer(a)).ToImmutableArray();
+            var (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
             var analysis = Analyze(trees, corpus.References, measured.CastArray<DiagnosticAnalyzer>().Add(baseline));
+            (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods, System.Runtime.JitInfo.GetCompilationTime() - jitTime);
             if (run >= WarmUps)
                 profiledCpu.Add(measured.Sum(a => a.Cost.CpuMs));
             Console.WriteLine($"{corpus.Name} run {run}: NetTricks {measured.Sum(a => a.Cost.Ms):F0} ms, {measured.Sum(a => a.Cost.CpuMs):F0} ms CPU (telemetry {measured.Sum(a => analysis.Telemetry[a].ExecutionTime.TotalMilliseconds):F0} ms), of which GC pauses {measured.Sum(a => a.Cost.GcPauseMs):F0} ms; " +
-                $"{measured.Sum(a => a.Cost.AllocatedMB):F1} MB allocated; wall {analysis.Run.Ms:F0} ms, GC pauses {analysis.Run.GcPauseMs:F0} ms");
+                $"{measured.Sum(a => a.Cost.AllocatedMB):F1} MB allocated; wall {analysis.Run.Ms:F0} ms, GC pauses {analysis.Run.GcPauseMs:F0} ms; JIT +{jitMethods} methods, {jitTime.TotalMilliseconds:F0} ms");
             if (detail)
             {
                 foreach (var a in measured.OrderByDescending(a => a.Cost.Ms))
@@ -216,7 +225,7 @@ if (profileRuns > 0)
     return 0;
 }
 
-Console.WriteLine($"NetTricks analyzer cost: {netTricks.Length} analyzers, {repetitions} repetitions after {WarmUps} warm-ups (medians), .NET {Environment.Version}, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
+Console.WriteLine($"NetTricks analyzer cost: {netTricks.Length} analyzers, {repetitions} repetitions after {WarmUps}-{MaxWarmUps} warm-ups, until one runs with the JIT quiet (< {QuietJitMethods} methods compiled) (medians), .NET {Environment.Version}, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
 Console.WriteLine($"{"corpus",-18} {"files",6} {"lines",8} {"compiler ms",12} {"NetTricks ms",13} {"ratio",8} {"CPU ratio",10} {"vs emit",8} {"diagnostics",12} {"wall +ms",9} {"wall +%",8} {"alloc MB",9}");
 var results = new List<(Corpus Corpus, Result Result)>();
 foreach (var corpus in corpora)
@@ -229,8 +238,8 @@ foreach (var corpus in corpora)
         foreach (var (name, ms) in result.TopAnalyzers)
             Console.WriteLine($"    {name,-50} {ms,8:F0} ms");
         Console.WriteLine("    diagnostics: " + string.Join(", ", result.DiagnosticIds.Select(p => $"{p.Key} {p.Value}")));
-        Console.WriteLine("    per repetition (ratio, CPU ratio, wall +ms, alloc +MB, GC pause +ms, collections with vs without NetTricks): " + string.Join("; ",
-            result.Samples.Select(s => $"{s.AnalyzerMs / s.CompilerMs:P1}, {s.CpuRatio:P1}, {s.WallMs:F0}, {s.Allocated / (1024.0 * 1024):F1}, {s.GcPauseMs:F0}, {s.Collections}")));
+        Console.WriteLine($"    after {result.WarmUps} warm-ups, per repetition (ratio, CPU ratio, wall +ms, alloc +MB, GC pause +ms, collections with vs without NetTricks, methods JIT-compiled): " + string.Join("; ",
+            result.Samples.Select(s => $"{s.AnalyzerMs / s.CompilerMs:P1}, {s.CpuRatio:P1}, {s.WallMs:F0}, {s.Allocated / (1024.0 * 1024):F1}, {s.GcPauseMs:F0}, {s.Collections}, {s.JitMethods}")));
     }
 }
 
@@ -257,12 +266,14 @@ Result Measure(Corpus corpus)
 {
     var samples = new List<Sample>();
     Sample? last = null;
-    for (var r = 0; r < WarmUps + repetitions; r++)
+    var warmUps = -1; // known once a repetition ran with the JIT quiet
+    for (var r = 0; samples.Count < repetitions; r++)
     {
         // The compiler's own work for the compilation, as csc does it for a default `dotnet build`: parse every file,
         // then bind and emit the assembly with its portable PDB and its reference assembly. A fresh compilation of
         // freshly parsed trees for each measurement: nothing bound or indexed is shared between them.
         // concurrentBuild: false, so all of it runs on this thread, whose CPU time is read inside each timed step.
+        var (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
         long compilerCpu = 0;
         SyntaxTree[] parsed = Array.Empty<SyntaxTree>();
         var parseMs = Timed(() =>
@@ -304,9 +315,14 @@ Result Measure(Corpus corpus)
         last = new Sample(compilerMs, emitMs, analyzerMs, measured.Sum(a => a.Cost.CpuMs) / compilerCpuMs, nt.Diagnostics.Length,
             nt.Diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()), nt.Run.Ms - bl.Run.Ms, nt.Run.Allocated - bl.Run.Allocated,
             nt.Run.GcPauseMs - bl.Run.GcPauseMs, $"gen0 {nt.Run.Gen0} vs {bl.Run.Gen0}, gen2 {nt.Run.Gen2} vs {bl.Run.Gen2}",
-            netTricks.Select(a => (a.GetType().Name, nt.Telemetry[a].ExecutionTime.TotalMilliseconds)).OrderByDescending(p => p.Item2).ToList());
-        if (r >= WarmUps)
-            samples.Add(last); // the warm-ups: JIT, and tiering up the hot code as a warm compiler server has
+            netTricks.Select(a => (a.GetType().Name, nt.Telemetry[a].ExecutionTime.TotalMilliseconds)).OrderByDescending(p => p.Item2).ToList(),
+            System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods, (System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds);
+        if (detail)
+            Console.Error.WriteLine($"  {corpus.Name} repetition {r}{(warmUps < 0 ? " (warm-up)" : "")}: ratio {last.AnalyzerMs / last.CompilerMs:P1}, CPU ratio {last.CpuRatio:P1}, compile {last.CompilerMs:F0} ms, NetTricks {last.AnalyzerMs:F0} ms, JIT {last.JitMethods} methods, {last.JitMs:F0} ms");
+        if (warmUps >= 0)
+            samples.Add(last);
+        else if (r + 1 >= WarmUps && (last.JitMethods < QuietJitMethods || r + 1 >= MaxWarmUps))
+            warmUps = r + 1; // warmed up as a compiler server that has built a few times: JIT done, hot code tiered up
     }
 
     // Ratios are medians of the per-repetition ratios: compile and analysis of one repetition run back to back, so
@@ -323,7 +339,8 @@ Result Measure(Corpus corpus)
         Median(samples.Select(s => s.WallMs / s.CompilerMs)),
         Median(samples.Select(s => (double)s.Allocated)) / (1024 * 1024),
         last.TopAnalyzers,
-        samples);
+        samples,
+        warmUps);
 }
 
 (ImmutableArray<Diagnostic> Diagnostics, IReadOnlyDictionary<DiagnosticAnalyzer, AnalyzerTelemetryInfo> Telemetry, (double Ms, long Allocated, double GcPauseMs, int Gen0, int Gen2) Run) Analyze(
@@ -392,6 +409,6 @@ internal sealed record Corpus(string Name, string Title, List<(string Path, stri
     public int Lines { get; } = Files.Sum(f => SourceFile.Lines(f.Text));
 }
 
-internal sealed record Sample(double CompilerMs, double EmitMs, double AnalyzerMs, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, long Allocated, double GcPauseMs, string Collections, List<(string Name, double Ms)> TopAnalyzers);
+internal sealed record Sample(double CompilerMs, double EmitMs, double AnalyzerMs, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, long Allocated, double GcPauseMs, string Collections, List<(string Name, double Ms)> TopAnalyzers, long JitMethods, double JitMs);
 
-internal sealed record Result(double CompilerMs, double AnalyzerMs, double Ratio, double EmitRatio, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, double WallRatio, double AllocatedMB, List<(string Name, double Ms)> TopAnalyzers, List<Sample> Samples);
+internal sealed record Result(double CompilerMs, double AnalyzerMs, double Ratio, double EmitRatio, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, double WallRatio, double AllocatedMB, List<(string Name, double Ms)> TopAnalyzers, List<Sample> Samples, int WarmUps);

@@ -21,4 +21,5 @@ DOTNET_EnableWriteXorExecute=0 DOTNET_PerfMapEnabled=1 NETTRICKS_BENCH_CORPUS="$
   perf record -e cpu-clock -F 1999 -g -o "$work/perf.data" dotnet "$dll" | grep median
 perf script -i "$work/perf.data" -F comm,tid,ip,sym 2>/dev/null > "$work/perf.txt"
 python3 "$here/perf_summary.py" "$work/perf.txt" "$rows"
+if [ -n "${NETTRICKS_PERF_KEEP:-}" ]; then cp "$work/perf.txt" "$NETTRICKS_PERF_KEEP"; fi
 rm -rf "$work" /tmp/perf-*.map
