@@ -23,7 +23,7 @@ using NetTricks.Analyzers.Tests.Corpus;
 // Usage: dotnet run -c Release --project tests/NetTricks.Analyzers.Benchmarks [minimumLines=50000] [repetitions=5]
 // Environment: NETTRICKS_BENCH_CORPUS=<name> runs one corpus; NETTRICKS_BENCH_DETAIL=1 prints the time of each analyzer,
 // the diagnostics by rule and each repetition; NETTRICKS_BENCH_DUMP=<dir> writes the generated files there instead;
-// NETTRICKS_BENCH_PROFILE=<n> only runs the NetTricks analysis n times (to run under a profiler); NETTRICKS_BENCH_INDEX=1
+// NETTRICKS_BENCH_PROFILE=<n> only runs the NetTricks analysis, n times after the warm-ups (to run under a profiler); NETTRICKS_BENCH_INDEX=1
 // times the syntax index alone; NETTRICKS_BENCH_EMPTY=1 measures as many empty per-file actions instead of NetTricks.
 // NETTRICKS_BENCH_AB=<path to another NetTricks.Analyzers.dll> with NETTRICKS_BENCH_PROFILE=<n> compares that build (A)
 // with this one (B) in one process, alternating runs, in thread CPU. NETTRICKS_BENCH_ALLOC=1 prints what NetTricks
@@ -139,22 +139,27 @@ if (!string.IsNullOrEmpty(abPath))
     {
         var cpu = new[] { new List<double>(), new List<double>() };
         var diagnosticsCount = new int[2];
-        for (var run = 0; run < WarmUps + Math.Max(1, profileRuns); run++)
+        var warmUps = -1; // both builds' code tiered up: known once a pair of runs ran with the JIT quiet
+        for (var run = 0; cpu[0].Count < Math.Max(1, profileRuns); run++)
         {
+            var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
             for (var v = 0; v < 2; v++)
             {
                 var index = (run % 2 == 0) ? v : 1 - v;
                 var measured = variants[index].Item2.Select(a => new MeasuredAnalyzer(a)).ToImmutableArray();
                 var analysis = Analyze(Parse(corpus), corpus.References, measured.CastArray<DiagnosticAnalyzer>().Add(baseline));
                 diagnosticsCount[index] = analysis.Diagnostics.Length;
-                if (run >= WarmUps)
+                if (warmUps >= 0)
                     cpu[index].Add(measured.Sum(a => a.Cost.CpuMs));
             }
+
+            if (warmUps < 0 && run + 1 >= WarmUps && (System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore < QuietJitMethods || run + 1 >= MaxWarmUps))
+                warmUps = run + 1;
         }
 
         var paired = cpu[1].Zip(cpu[0], (b, a) => b / a).ToList();
         // Noise on a shared machine only adds time, so the minimum is the steadiest estimate of the work itself.
-        Console.WriteLine($"{corpus.Name}: A {Median(cpu[0]):F0} ms CPU median, {cpu[0].Min():F0} min ({diagnosticsCount[0]} diagnostics), B {Median(cpu[1]):F0} ms median, {cpu[1].Min():F0} min ({diagnosticsCount[1]} diagnostics); B/A of minimums {cpu[1].Min() / cpu[0].Min():P1}, " +
+        Console.WriteLine($"{corpus.Name}, after {warmUps} warm-up pairs: A {Median(cpu[0]):F0} ms CPU median, {cpu[0].Min():F0} min ({diagnosticsCount[0]} diagnostics), B {Median(cpu[1]):F0} ms median, {cpu[1].Min():F0} min ({diagnosticsCount[1]} diagnostics); B/A of minimums {cpu[1].Min() / cpu[0].Min():P1}, " +
             $"B/A median of paired runs {Median(paired):P1} (runs: {string.Join(", ", paired.Select(r => r.ToString("P0")))}; A ms: {string.Join(", ", cpu[0].Select(c => c.ToString("F0")))}; B ms: {string.Join(", ", cpu[1].Select(c => c.ToString("F0")))})");
     }
 
@@ -200,15 +205,23 @@ if (profileRuns > 0)
     foreach (var corpus in corpora)
     {
         var profiledCpu = new List<double>();
-        for (var run = 0; run < profileRuns; run++)
+        var warmUps = -1;
+        for (var run = 0; profiledCpu.Count < profileRuns; run++)
         {
             var trees = Parse(corpus);
             var measured = netTricks.Select(a => new MeasuredAnalyzer(a)).ToImmutableArray();
             var (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
             var analysis = Analyze(trees, corpus.References, measured.CastArray<DiagnosticAnalyzer>().Add(baseline));
             (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods, System.Runtime.JitInfo.GetCompilationTime() - jitTime);
-            if (run >= WarmUps)
+            if (warmUps >= 0)
                 profiledCpu.Add(measured.Sum(a => a.Cost.CpuMs));
+            else if (run + 1 >= WarmUps && (jitMethods < QuietJitMethods || run + 1 >= MaxWarmUps))
+            {
+                warmUps = run + 1;
+                // CLOCK_MONOTONIC (Stopwatch's clock on Linux): perf-profile.sh records with it and keeps only later samples.
+                Console.WriteLine($"{corpus.Name}: warmed up at monotonic {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F6} s");
+            }
+
             Console.WriteLine($"{corpus.Name} run {run}: NetTricks {measured.Sum(a => a.Cost.Ms):F0} ms, {measured.Sum(a => a.Cost.CpuMs):F0} ms CPU (telemetry {measured.Sum(a => analysis.Telemetry[a].ExecutionTime.TotalMilliseconds):F0} ms), of which GC pauses {measured.Sum(a => a.Cost.GcPauseMs):F0} ms; " +
                 $"{measured.Sum(a => a.Cost.AllocatedMB):F1} MB allocated; wall {analysis.Run.Ms:F0} ms, GC pauses {analysis.Run.GcPauseMs:F0} ms; JIT +{jitMethods} methods, {jitTime.TotalMilliseconds:F0} ms");
             if (detail)
@@ -219,7 +232,7 @@ if (profileRuns > 0)
         }
 
         if (profiledCpu.Count > 0)
-            Console.WriteLine($"{corpus.Name}: median NetTricks CPU after {WarmUps} warm-ups {Median(profiledCpu):F0} ms (min {profiledCpu.Min():F0}, max {profiledCpu.Max():F0})");
+            Console.WriteLine($"{corpus.Name}: median NetTricks CPU of the {profiledCpu.Count} runs after the JIT went quiet ({warmUps} warm-ups) {Median(profiledCpu):F0} ms (min {profiledCpu.Min():F0}, max {profiledCpu.Max():F0})");
     }
 
     return 0;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compares two builds of NetTricks.Analyzers.dll in separate processes, alternating A and B process by process, each
-# process measuring `runs` analyses of one corpus after the harness's warm-ups (NETTRICKS_BENCH_PROFILE). In one process
+# process measuring `runs` analyses of one corpus after the harness's warm-ups (until the JIT is quiet) (NETTRICKS_BENCH_PROFILE). In one process
 # the second analysis of a pair measured slower than the first whichever build it was (heap state), which the in-process
 # A/B mode (NETTRICKS_BENCH_AB) averages out only over many runs; here each process measures one build only.
 #
@@ -18,7 +18,7 @@ for ((i = 0; i < processes; i++)); do
   for variant in A B; do
     [[ $variant == A ]] && path=$a || path=$b
     line=$(NETTRICKS_BENCH_ANALYZERS="$path" NETTRICKS_BENCH_CORPUS="$corpus" NETTRICKS_BENCH_PROFILE="$runs" dotnet "$dll" | grep 'median NetTricks CPU')
-    median=$(sed -E 's/.*warm-ups ([0-9]+) ms.*/\1/' <<< "$line"); minimum=$(sed -E 's/.*\(min ([0-9]+),.*/\1/' <<< "$line")
+    median=$(sed -E 's/.*warm-ups\) ([0-9]+) ms.*/\1/' <<< "$line"); minimum=$(sed -E 's/.*\(min ([0-9]+),.*/\1/' <<< "$line")
     echo "process $i $variant: median $median ms, min $minimum ms"
     if [[ $variant == A ]]; then medA+=("$median"); minA+=("$minimum"); else medB+=("$median"); minB+=("$minimum"); fi
   done

@@ -10,26 +10,33 @@ def method(frame):
     return f'[{match.group(1)}] {match.group(2)}' if match else frame[:100]
 
 
-def samples(path):
-    stack, thread = None, None
+def samples(path, since=0.0):
+    """(thread, stack) per sample, innermost frame first; with `-F comm,tid,time,ip,sym`, only samples at or after `since`."""
+    stack, thread, keep = None, None, True
     for line in open(path, errors='replace'):
         if not line.strip():
             continue
         if not line[0].isspace():
-            if stack is not None:
+            if stack is not None and keep:
                 yield thread, stack
-            thread, stack = line.rsplit(' ', 2)[0].strip(), []
+            stamp = re.search(r'\s(\d+\.\d+):\s*$', line)
+            keep = stamp is None or float(stamp.group(1)) >= since
+            thread = (line[:stamp.start()] if stamp else line).rsplit(' ', 1)[0].strip()
+            stack = []
             continue
         parts = line.strip().split(' ', 1)
         stack.append(method(parts[1]) if len(parts) > 1 else '?')
-    if stack is not None:
+    if stack is not None and keep:
         yield thread, stack
 
 
 def main():
     path, rows = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 40
+    since = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
     ours = lambda frame: frame.startswith('[NetTricks.Analyzers]')
-    everything = list(samples(path))
+    everything = list(samples(path, since))
+    if since:
+        print(f'samples from monotonic {since:.3f} s on (after the warm-ups)')
     stacks = [stack for _, stack in everything if any(ours(f) for f in stack)]
     tiering = sum(1 for thread, _ in everything if thread.startswith('.NET Tiered'))
     print(f'{len(everything)} samples, {len(stacks)} in NetTricks.Analyzers, {tiering} on the tiered-compilation thread')

@@ -343,7 +343,9 @@ internal sealed partial class TrainingCodeModel
 
         // Every position strictly inside one function (outside its lambdas and local functions) has the same enclosing
         // symbol: ask once per function. All top-level statements are in the one entry point: one question per file.
-        var function = operation.Syntax.Ancestors().FirstOrDefault(IsFunctionLike);
+        var function = operation.Syntax.Parent;
+        while (function is not null && !IsFunctionLike(function))
+            function = function.Parent;
         if (function is null)
             return semanticModel.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken) as IMethodSymbol;
         var key = function is GlobalStatementSyntax { Parent: { } unit } ? unit : function;

@@ -126,6 +126,18 @@ internal static class Registration
         });
     }
 
+    private static string[] OccurringIn(CodeIndex index, string[] names)
+    {
+        var occurring = new List<string>(names.Length);
+        foreach (var name in names)
+        {
+            if (!index.CallsNamed(name).IsEmpty)
+                occurring.Add(name);
+        }
+
+        return occurring.ToArray();
+    }
+
     /// <summary>
     /// The index entries of a tree the handler looks at: the given names, or (when <paramref name="namesFor"/> gives
     /// null) every key the predicate accepts.
@@ -136,10 +148,16 @@ internal static class Registration
             var names = namesFor(model)?.Distinct(StringComparer.Ordinal).ToArray();
             if (names is { Length: 0 })
                 return null;
+            // Most names a rule knows occur nowhere in a given compilation (two thirds of the look-ups on the benchmark
+            // corpus): narrowed once, on the first tree, to those the compilation-wide index holds (that index is built
+            // anyway). Per compilation, so a name the user just typed counts in the next one.
+            string[]? occurring = null;
             return (reporter, model) =>
             {
                 var index = TreeIndex.For(reporter.SemanticModel.SyntaxTree);
-                foreach (var name in names ?? index.ByName.Keys.Where(keyFilter!).ToArray())
+                if (names is not null)
+                    occurring ??= OccurringIn(model.Index, names);
+                foreach (var name in occurring ?? index.ByName.Keys.Where(keyFilter!).ToArray())
                 {
                     foreach (var node in index.CallsNamed(name))
                     {
