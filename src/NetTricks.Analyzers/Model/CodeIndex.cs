@@ -88,27 +88,11 @@ internal sealed class TreeIndex
     // Keyed by the immutable tree: no compilation state, and an unchanged tree keeps its index across compilations.
     private static readonly ConditionalWeakTable<SyntaxTree, TreeIndex> Indices = new();
 
-    private TreeIndex(SyntaxTree tree, Dictionary<string, ImmutableArray<SyntaxNode>> byName) => (Tree, ByName) = (tree, byName);
+    private TreeIndex(Dictionary<string, ImmutableArray<SyntaxNode>> byName) => ByName = byName;
 
     public Dictionary<string, ImmutableArray<SyntaxNode>> ByName { get; }
 
-    public static TreeIndex For(SyntaxTree tree)
-    {
-        // The driver runs every analyzer's action for a tree one after the other on one thread: the last index asked
-        // for on this thread is usually the one asked for next, and that check is cheaper than the weak table's.
-        // Held weakly, so an old tree (with its nodes) is not kept alive by a thread that analysed it last.
-        var last = s_last ??= new System.WeakReference<TreeIndex>(null!);
-        if (last.TryGetTarget(out var index) && ReferenceEquals(index.Tree, tree))
-            return index;
-        index = Indices.GetValue(tree, Build);
-        last.SetTarget(index);
-        return index;
-    }
-
-    [System.ThreadStatic]
-    private static System.WeakReference<TreeIndex>? s_last;
-
-    private SyntaxTree Tree { get; }
+    public static TreeIndex For(SyntaxTree tree) => Indices.GetValue(tree, Build);
 
     public ImmutableArray<SyntaxNode> CallsNamed(string name) =>
         ByName.TryGetValue(name, out var nodes) ? nodes : ImmutableArray<SyntaxNode>.Empty;
@@ -183,7 +167,7 @@ internal sealed class TreeIndex
         builders.Clear();
         s_builders = builders;
         s_spareBuilders = spare;
-        return new TreeIndex(tree, result);
+        return new TreeIndex(result);
     }
 
     // Usings, names, attribute lists and parameter lists hold no invocation (at most a nameof): don't walk them.
