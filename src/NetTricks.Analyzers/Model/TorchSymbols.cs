@@ -86,12 +86,9 @@ internal sealed class TorchSymbols
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _isTensor = new(ReferenceComparer.Instance);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _isModule = new(ReferenceComparer.Instance);
 
-    public bool IsTensor(ITypeSymbol? type) => type is not null && Remembered(_isTensor, Unannotated(type), Tensor);
+    public bool IsTensor(ITypeSymbol? type) => type is not null && _isTensor.GetOrCompute(Unannotated(type), Tensor, static (t, tensor) => DerivesFrom(t, tensor));
 
-    public bool IsModule(ITypeSymbol? type) => type is not null && Remembered(_isModule, Unannotated(type), Module);
-
-    private bool Remembered(System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> cache, ITypeSymbol type, INamedTypeSymbol baseType) =>
-        cache.TryGetValue(type, out var known) ? known : cache.GetOrAdd(type, DerivesFrom(type, baseType));
+    public bool IsModule(ITypeSymbol? type) => type is not null && _isModule.GetOrCompute(Unannotated(type), Module, static (t, module) => DerivesFrom(t, module));
 
     // With nullable annotations on, each IOperation.Type is a new wrapper carrying its annotation: keyed by reference,
     // the caches missed on almost every question (1,937 entries for 75 tensor types on the benchmark corpus). The
