@@ -23,8 +23,8 @@ using NetTricks.Analyzers.Tests.Corpus;
 // Usage: dotnet run -c Release --project tests/NetTricks.Analyzers.Benchmarks [minimumLines=50000] [repetitions=5]
 // Environment: NETTRICKS_BENCH_CORPUS=<name> runs one corpus; NETTRICKS_BENCH_DETAIL=1 prints the time of each analyzer,
 // the diagnostics by rule and each repetition; NETTRICKS_BENCH_DUMP=<dir> writes the generated files there instead;
-// NETTRICKS_BENCH_PROFILE=<n> only runs the NetTricks analysis, n times after the warm-ups (to run under a profiler); NETTRICKS_BENCH_INDEX=1
-// times the syntax index alone; NETTRICKS_BENCH_EMPTY=1 measures as many empty per-file actions instead of NetTricks.
+// NETTRICKS_BENCH_PROFILE=<n> only runs the NetTricks analysis, n times after the warm-ups (to run under a profiler); NETTRICKS_BENCH_INDEX=<n>
+// times the syntax index alone (n runs, at least 5); NETTRICKS_BENCH_EMPTY=1 measures as many empty per-file actions instead of NetTricks.
 // NETTRICKS_BENCH_AB=<path to another NetTricks.Analyzers.dll> with NETTRICKS_BENCH_PROFILE=<n> compares that build (A)
 // with this one (B) in one process, alternating runs, in thread CPU. NETTRICKS_BENCH_ALLOC=1 prints what NetTricks
 // allocates by type (the runtime's allocation samples, with NetTricks minus baseline). NETTRICKS_BENCH_ANALYZERS=<path to another
@@ -107,12 +107,12 @@ if (!string.IsNullOrEmpty(dump))
 }
 
 
-if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_INDEX") == "1")
+if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_INDEX") is { Length: > 0 } indexRuns)
 {
     // The syntax index alone: building it on freshly parsed trees, and on trees whose nodes were already walked.
     foreach (var corpus in corpora)
     {
-        for (var run = 0; run < 5; run++)
+        for (var run = 0; run < Math.Max(5, int.Parse(indexRuns)); run++)
         {
             var cold = Parse(corpus);
             var coldMs = Timed(() => { foreach (var tree in cold) NetTricks.Analyzers.Model.TreeIndex.For(tree); });

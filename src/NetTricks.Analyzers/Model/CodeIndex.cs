@@ -25,6 +25,9 @@ internal sealed class CodeIndex
     public ImmutableArray<SyntaxNode> CallsNamed(string name) =>
         Merged().TryGetValue(name, out var nodes) ? nodes : ImmutableArray<SyntaxNode>.Empty;
 
+    /// <summary>Every key of the compilation's trees (call names and the other keys of <see cref="TreeIndex"/>).</summary>
+    public IEnumerable<string> Names => Merged().Keys;
+
     // One pass over every tree's keys on first need: the rules ask for hundreds of names (every method whose callers
     // they follow), and looking each one up in every tree's index cost more than merging them all once.
     private Dictionary<string, ImmutableArray<SyntaxNode>> Merged()
@@ -120,9 +123,30 @@ internal sealed class TreeIndex
             list.Add(node);
         }
 
-        // Dispatch on the kind (an int) rather than on the node's type: this runs for every node of every file.
-        foreach (var node in tree.GetRoot().DescendantNodes(DescendInto))
+        // An explicit stack of child enumerators instead of DescendantNodes: no iterator or predicate delegate per node
+        // (this runs for every node of every file), and no recursion, whose depth would follow the code's nesting.
+        var enumerators = s_enumerators ?? new ChildSyntaxList.Enumerator[32];
+        s_enumerators = null;
+        var depth = 0;
+        enumerators[depth++] = tree.GetRoot().ChildNodesAndTokens().GetEnumerator();
+        while (depth > 0)
         {
+            if (!enumerators[depth - 1].MoveNext())
+            {
+                depth--;
+                continue;
+            }
+
+            if (enumerators[depth - 1].Current.AsNode() is not { } node)
+                continue;
+            if (DescendInto(node))
+            {
+                if (depth == enumerators.Length)
+                    System.Array.Resize(ref enumerators, depth * 2);
+                enumerators[depth++] = node.ChildNodesAndTokens().GetEnumerator();
+            }
+
+            // Dispatch on the kind (an int) rather than on the node's type.
             switch ((SyntaxKind)node.RawKind)
             {
                 case SyntaxKind.InvocationExpression:
@@ -156,6 +180,9 @@ internal sealed class TreeIndex
             }
         }
 
+        System.Array.Clear(enumerators, 0, enumerators.Length); // keeps no reference to this tree's nodes
+        s_enumerators = enumerators;
+
         var result = new Dictionary<string, ImmutableArray<SyntaxNode>>(builders.Count, System.StringComparer.Ordinal);
         foreach (var pair in builders)
         {
@@ -170,7 +197,10 @@ internal sealed class TreeIndex
         return new TreeIndex(result);
     }
 
+    [System.ThreadStatic]
+    private static ChildSyntaxList.Enumerator[]? s_enumerators;
+
     // Usings, names, attribute lists and parameter lists hold no invocation (at most a nameof): don't walk them.
-    private static readonly System.Func<SyntaxNode, bool> DescendInto = node => (SyntaxKind)node.RawKind is not (SyntaxKind.UsingDirective or SyntaxKind.QualifiedName
+    private static bool DescendInto(SyntaxNode node) => (SyntaxKind)node.RawKind is not (SyntaxKind.UsingDirective or SyntaxKind.QualifiedName
         or SyntaxKind.AttributeList or SyntaxKind.ParameterList or SyntaxKind.TypeParameterList or SyntaxKind.IdentifierName or SyntaxKind.GenericName or SyntaxKind.PredefinedType);
 }

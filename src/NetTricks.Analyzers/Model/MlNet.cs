@@ -853,12 +853,15 @@ internal sealed partial class TrainingCodeModel
     {
         var sites = ImmutableDictionary.CreateBuilder<SyntaxNode, TrainingTensorScore>();
         var evaluations = EvaluationCalls(cancellationToken).ToList();
+        if (evaluations.Count == 0)
+            return sites.ToImmutable();
 
         // A metric computed inside a training loop is running-loss logging: never reported itself, but an
-        // evaluation on other data there (per-epoch validation) still shows the model is validated.
-        var inTrainingLoop = evaluations.Select(e => LoopsRunning(e, cancellationToken).Any(chain => chain.Any(loop => FactsOf(loop, cancellationToken).IsTraining))).ToList();
-        if (inTrainingLoop.All(inLoop => inLoop))
-            return sites.ToImmutable();
+        // evaluation on other data there (per-epoch validation) still shows the model is validated. Asked only of
+        // the evaluations that share a model with a training call (following the loops around a call is the costly part).
+        var inTrainingLoop = new bool?[evaluations.Count];
+        bool InTrainingLoop(int i) => inTrainingLoop[i] ??=
+            LoopsRunning(evaluations[i], cancellationToken).Any(chain => chain.Any(loop => FactsOf(loop, cancellationToken).IsTraining));
 
         var trained = new List<IInvocationOperation>();
         var trainedSyntax = new HashSet<SyntaxNode>();
@@ -884,13 +887,13 @@ internal sealed partial class TrainingCodeModel
         var grouped = new HashSet<int>();
         for (var i = 0; i < evaluations.Count; i++)
         {
-            if (inTrainingLoop[i] || evaluationRoots[i].IsEmpty || grouped.Contains(i))
+            if (evaluationRoots[i].IsEmpty || grouped.Contains(i))
                 continue;
 
             // One model: the training calls and evaluations that share a variable with this evaluation's receiver.
             var modelRoots = evaluationRoots[i];
             var training = Sharing(modelRoots, trainedByRoot);
-            if (training.Count == 0)
+            if (training.Count == 0 || InTrainingLoop(i))
                 continue;
             foreach (var j in training)
                 modelRoots = modelRoots.Union(trainedRoots[j]);
@@ -924,7 +927,7 @@ internal sealed partial class TrainingCodeModel
                     break;
                 }
 
-                if (!inTrainingLoop[k])
+                if (!InTrainingLoop(k))
                     found.AddRange(sources.Select(s => (s.Site, s.Root, evaluations[k])));
             }
 
