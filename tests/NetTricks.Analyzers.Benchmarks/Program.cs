@@ -29,6 +29,7 @@ using NetTricks.Analyzers.Tests.Corpus;
 // with this one (B) in one process, alternating runs, in thread CPU. NETTRICKS_BENCH_ALLOC=1 prints what NetTricks
 // allocates by type (the runtime's allocation samples, with NetTricks minus baseline). NETTRICKS_BENCH_ANALYZERS=<path to another
 // NetTricks.Analyzers.dll> measures that build instead of this one (ab-processes.sh compares two builds process by process).
+// NETTRICKS_BENCH_WITHOUT=<analyzer class names, comma-separated> leaves those analyzers out.
 var minimumLines = args.Length > 0 ? int.Parse(args[0]) : 50_000;
 var repetitions = Math.Max(1, args.Length > 1 ? int.Parse(args[1]) : 5);
 const int WarmUps = 2;
@@ -45,6 +46,9 @@ var detail = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_DETAIL") == "1"
 var netTricks = AnalyzersOf(typeof(Descriptors).Assembly);
 if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_ANALYZERS") is { Length: > 0 } otherBuild)
     netTricks = AnalyzersOf(new System.Runtime.Loader.AssemblyLoadContext("other").LoadFromAssemblyPath(Path.GetFullPath(otherBuild)));
+// Leaving analyzers out shows what they add on their own: the shared facts they ask first then fall to the others.
+if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_WITHOUT") is { Length: > 0 } without)
+    netTricks = netTricks.Where(a => !without.Split(',').Contains(a.GetType().Name)).ToImmutableArray();
 if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_EMPTY") == "1")
     netTricks = netTricks.Select(_ => (DiagnosticAnalyzer)new EmptyTreeAnalyzer()).ToImmutableArray();
 
