@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -10,8 +11,8 @@ namespace NetTricks.Analyzers.Model;
 /// <summary>
 /// What the model reads from an operation tree (a method body, an initializer), collected in one walk and kept as
 /// long as the tree: its invocations, branches and returns in walk order, and the writes of each variable in source
-/// order. A loop body's contents, a method's events and returns, and every reaching-definitions question used to
-/// walk the same trees again, each for one kind of operation.
+/// order (grouped when first asked). A loop body's contents, a method's events and returns, every
+/// reaching-definitions question and several rules used to walk the same trees again, each for one kind of operation.
 /// </summary>
 internal sealed class OperationIndex
 {
@@ -22,16 +23,17 @@ internal sealed class OperationIndex
     private readonly ImmutableArray<IInvocationOperation> _invocations;
     private readonly ImmutableArray<IBranchOperation> _branches;
     private readonly ImmutableArray<IReturnOperation> _returns;
-    private readonly Dictionary<ISymbol, List<(SyntaxNode Syntax, IOperation? Value)>> _writes;
+    private readonly ImmutableArray<IOperation> _writeOperations;
+    private Dictionary<ISymbol, List<(SyntaxNode Syntax, IOperation? Value)>>? _writes;
 
     private OperationIndex(IOperation root, ImmutableArray<IInvocationOperation> invocations, ImmutableArray<IBranchOperation> branches,
-        ImmutableArray<IReturnOperation> returns, Dictionary<ISymbol, List<(SyntaxNode Syntax, IOperation? Value)>> writes)
+        ImmutableArray<IReturnOperation> returns, ImmutableArray<IOperation> writeOperations)
     {
         _root = root;
         _invocations = invocations;
         _branches = branches;
         _returns = returns;
-        _writes = writes;
+        _writeOperations = writeOperations;
     }
 
     /// <summary>The index of the tree the operation belongs to.</summary>
@@ -53,8 +55,18 @@ internal sealed class OperationIndex
     public IEnumerable<IReturnOperation> ReturnsUnder(IOperation operation) => Under(_returns, operation, includeSelf: false);
 
     /// <summary>The writes of a variable anywhere in the tree, in source order (declarations with their initializer, assignments; a null value when not followed).</summary>
-    public List<(SyntaxNode Syntax, IOperation? Value)> WritesOf(ISymbol variable) =>
-        _writes.TryGetValue(variable, out var writes) ? writes : NoWrites;
+    public List<(SyntaxNode Syntax, IOperation? Value)> WritesOf(ISymbol variable)
+    {
+        // Grouped by variable on the first question only: most trees are asked for their invocations, not their writes.
+        var byVariable = Volatile.Read(ref _writes);
+        if (byVariable is null)
+        {
+            Interlocked.CompareExchange(ref _writes, GroupWrites(_writeOperations), null);
+            byVariable = _writes!;
+        }
+
+        return byVariable.TryGetValue(variable, out var writes) ? writes : NoWrites;
+    }
 
     private IEnumerable<T> Under<T>(ImmutableArray<T> all, IOperation ancestor, bool includeSelf)
         where T : IOperation
@@ -96,15 +108,7 @@ internal sealed class OperationIndex
         var invocations = ImmutableArray.CreateBuilder<IInvocationOperation>();
         var branches = ImmutableArray.CreateBuilder<IBranchOperation>();
         var returns = ImmutableArray.CreateBuilder<IReturnOperation>();
-        var writes = new Dictionary<ISymbol, List<(SyntaxNode Syntax, IOperation? Value)>>(SymbolEqualityComparer.Default);
-        void Write(ISymbol? variable, SyntaxNode syntax, IOperation? value)
-        {
-            if (variable is null)
-                return;
-            if (!writes.TryGetValue(variable, out var list))
-                writes[variable] = list = new List<(SyntaxNode Syntax, IOperation? Value)>();
-            list.Add((syntax, value));
-        }
+        var writes = ImmutableArray.CreateBuilder<IOperation>();
 
         // Switched on the kind (a virtual property) before any interface cast: this visits every operation of the tree.
         foreach (var operation in root.DescendantsAndSelf())
@@ -120,10 +124,36 @@ internal sealed class OperationIndex
                 case OperationKind.Return:
                     returns.Add((IReturnOperation)operation);
                     break;
+                // The writes inside the tree (grouped by GroupWrites): declarations, assignments, out var and ref/out arguments.
+                case OperationKind.VariableDeclarator or OperationKind.SimpleAssignment or OperationKind.CompoundAssignment when !ReferenceEquals(operation, root):
+                    writes.Add(operation);
+                    break;
+                case OperationKind.LocalReference when ((ILocalReferenceOperation)operation).IsDeclaration && !ReferenceEquals(operation, root):
+                    writes.Add(operation);
+                    break;
+                case OperationKind.Argument when ((IArgumentOperation)operation).Parameter?.RefKind is RefKind.Ref or RefKind.Out && !ReferenceEquals(operation, root):
+                    writes.Add(operation);
+                    break;
             }
+        }
 
-            if (ReferenceEquals(operation, root))
-                continue; // the writes are those inside the tree
+        return new OperationIndex(root, invocations.ToImmutable(), branches.ToImmutable(), returns.ToImmutable(), writes.ToImmutable());
+    }
+
+    private static Dictionary<ISymbol, List<(SyntaxNode Syntax, IOperation? Value)>> GroupWrites(ImmutableArray<IOperation> operations)
+    {
+        var writes = new Dictionary<ISymbol, List<(SyntaxNode Syntax, IOperation? Value)>>(SymbolEqualityComparer.Default);
+        void Write(ISymbol? variable, SyntaxNode syntax, IOperation? value)
+        {
+            if (variable is null)
+                return;
+            if (!writes.TryGetValue(variable, out var list))
+                writes[variable] = list = new List<(SyntaxNode Syntax, IOperation? Value)>();
+            list.Add((syntax, value));
+        }
+
+        foreach (var operation in operations)
+        {
             switch (operation.Kind)
             {
                 case OperationKind.VariableDeclarator:
@@ -141,10 +171,10 @@ internal sealed class OperationIndex
                 case OperationKind.CompoundAssignment:
                     Write(TrainingCodeModel.ReferencedSymbol(((ICompoundAssignmentOperation)operation).Target), operation.Syntax, null);
                     break;
-                case OperationKind.LocalReference when ((ILocalReferenceOperation)operation).IsDeclaration:
+                case OperationKind.LocalReference:
                     Write(((ILocalReferenceOperation)operation).Local, operation.Syntax, null); // out var / deconstruction: not followed
                     break;
-                case OperationKind.Argument when ((IArgumentOperation)operation).Parameter?.RefKind is RefKind.Ref or RefKind.Out:
+                case OperationKind.Argument:
                     Write(TrainingCodeModel.ReferencedSymbol(((IArgumentOperation)operation).Value), operation.Syntax, null);
                     break;
             }
@@ -153,6 +183,6 @@ internal sealed class OperationIndex
         // In source order (a walk of the operations meets an assignment before the writes inside its value).
         foreach (var list in writes.Values)
             list.Sort(static (a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
-        return new OperationIndex(root, invocations.ToImmutable(), branches.ToImmutable(), returns.ToImmutable(), writes);
+        return writes;
     }
 }
