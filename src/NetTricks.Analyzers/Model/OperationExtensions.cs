@@ -19,10 +19,6 @@ internal static class OperationExtensions
         }
     }
 
-    /// <summary>The invocations under the operation, in walk order, from its tree's <see cref="OperationIndex"/> (no walk of its own).</summary>
-    public static IEnumerable<Microsoft.CodeAnalysis.Operations.IInvocationOperation> DescendantInvocations(this IOperation operation) =>
-        OperationIndex.Of(operation).InvocationsUnder(operation, includeSelf: false);
-
     /// <summary>The parents of an operation, nearest first, up to the root of its body.</summary>
     public static IEnumerable<IOperation> Ancestors(this IOperation operation)
     {

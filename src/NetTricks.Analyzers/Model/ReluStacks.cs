@@ -31,7 +31,7 @@ internal sealed partial class TrainingCodeModel
 
         var sequence = ImmutableArray.CreateBuilder<string>();
         var spliced = ImmutableArray.CreateBuilder<ImmutableArray<string>>();
-        foreach (var invocation in body.DescendantInvocations().OrderBy(i => i.Syntax.Span.End).ThenByDescending(i => i.Syntax.SpanStart))
+        foreach (var invocation in body.Descendants().OfType<IInvocationOperation>().OrderBy(i => i.Syntax.Span.End).ThenByDescending(i => i.Syntax.SpanStart))
         {
             var method = invocation.TargetMethod;
             if (Classify(invocation) == StepEventKind.ModelCall)

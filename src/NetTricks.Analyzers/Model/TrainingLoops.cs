@@ -174,14 +174,23 @@ internal sealed partial class TrainingCodeModel
         });
 
     /// <summary>
-    /// The invocations (the body itself included when it is one) and the branches under a loop's body, taken from its
-    /// tree's <see cref="OperationIndex"/> and remembered: the loop's facts, its own iteration's events and the rules read the same body.
+    /// The invocations (the body itself included when it is one) and the branches under a loop's body, in one walk
+    /// and remembered: the loop's facts, its own iteration's events and the rules read the same body.
     /// </summary>
     public LoopBodyContents ContentsOf(ILoopOperation loop) =>
         _loopBodies.GetOrCompute(loop.Syntax, loop, static (_, loop) =>
         {
-            var index = OperationIndex.Of(loop);
-            return new LoopBodyContents(index.InvocationsUnder(loop.Body, includeSelf: true).ToImmutableArray(), index.BranchesUnder(loop.Body).ToImmutableArray());
+            var invocations = ImmutableArray.CreateBuilder<IInvocationOperation>();
+            var branches = ImmutableArray.CreateBuilder<IBranchOperation>();
+            foreach (var operation in loop.Body.DescendantsAndSelf())
+            {
+                if (operation.Kind == OperationKind.Invocation)
+                    invocations.Add((IInvocationOperation)operation);
+                else if (operation.Kind == OperationKind.Branch && !ReferenceEquals(operation, loop.Body))
+                    branches.Add((IBranchOperation)operation);
+            }
+
+            return new LoopBodyContents(invocations.ToImmutable(), branches.ToImmutable());
         });
 
     private readonly ConcurrentDictionary<SyntaxNode, LoopBodyContents> _loopBodies = new();
@@ -252,7 +261,7 @@ internal sealed partial class TrainingCodeModel
         {
             var events = ImmutableArray.CreateBuilder<StepEvent>();
             if (GetBody(method, cancellationToken) is { } body)
-                CollectEvents(OperationIndex.Of(body).InvocationsUnder(body, includeSelf: true), events, viaCall: true, cancellationToken);
+                CollectEvents(body.DescendantsOfKind<IInvocationOperation>(OperationKind.Invocation, includeSelf: true), events, viaCall: true, cancellationToken);
             var result = events.ToImmutable();
             return inProgress.Count == 1 ? _methodEvents.GetOrAdd(method, result) : result;
         }
