@@ -1,0 +1,119 @@
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetTricks.Analyzers.Model;
+using Xunit;
+
+namespace NetTricks.Analyzers.Tests;
+
+/// <summary>
+/// The per-file syntax index every rule starts from (Model/CodeIndex.cs): what it files under which key, in tree
+/// order, and that its walk keeps its own stack, so code nested deeper than the thread's stack allows recursion for is
+/// still indexed.
+/// </summary>
+public class TreeIndexTests
+{
+    private const string Source = """
+        using System;
+        using System.Collections.Generic;
+
+        [Obsolete(nameof(Helper))]
+        class Trainer
+        {
+            private int steps;
+
+            void Run(int epochs = 3)
+            {
+                var list = new List<int>();
+                list.Add(Compute(1));
+                for (var i = 0; i < epochs; i++)
+                {
+                    steps += 1;
+                    list.Add(i);
+                }
+                Helper.Do(() => Compute(2));
+                object o = new();
+                steps = list.Count;
+            }
+
+            int Compute(int x) => x;
+        }
+
+        static class Helper
+        {
+            public static void Do(Action action) => action();
+        }
+        """;
+
+    private static TreeIndex Index(string source) => TreeIndex.For(CSharpSyntaxTree.ParseText(source));
+
+    private static string[] Texts(TreeIndex index, string key) =>
+        index.CallsNamed(key).Select(node => node.ToString()).ToArray();
+
+    [Fact]
+    public void Calls_and_creations_are_filed_by_simple_name_in_tree_order()
+    {
+        var index = Index(Source);
+
+        Assert.Equal(new[] { "list.Add(Compute(1))", "list.Add(i)" }, Texts(index, "Add"));
+        Assert.Equal(new[] { "Compute(1)", "Compute(2)" }, Texts(index, "Compute"));
+        Assert.Equal(new[] { "Helper.Do(() => Compute(2))" }, Texts(index, "Do"));
+        Assert.Equal(new[] { "action()" }, Texts(index, "action"));
+        Assert.Equal(new[] { "new List<int>()" }, Texts(index, "List"));
+        Assert.Equal(new[] { "new()" }, Texts(index, TreeIndex.ImplicitCreation));
+    }
+
+    [Fact]
+    public void Loops_assignments_types_and_methods_have_keys_of_their_own()
+    {
+        var index = Index(Source);
+
+        Assert.Single(index.CallsNamed(TreeIndex.Loop));
+        Assert.Equal(new[] { "steps += 1" }, Texts(index, TreeIndex.AddAssignment));
+        Assert.Equal(new[] { "steps += 1", "steps = list.Count" }, Texts(index, TreeIndex.AssignmentPrefix + "steps"));
+        Assert.Equal(2, index.CallsNamed(TreeIndex.TypeDeclaration).Length);
+        Assert.Single(index.CallsNamed(TreeIndex.MethodPrefix + "Run"));
+        Assert.Single(index.CallsNamed(TreeIndex.MethodPrefix + "Do"));
+    }
+
+    [Fact]
+    public void Attribute_and_parameter_lists_are_not_walked()
+    {
+        // nameof(Helper) in the attribute is an invocation by syntax; so would be a call in a parameter's default value.
+        Assert.Empty(Index(Source).CallsNamed("nameof"));
+    }
+
+    [Fact]
+    public void Code_nested_beyond_a_recursive_walks_reach_is_indexed()
+    {
+        // 3,000 nested calls (about as deep as the parser accepts; at 5,000 it reports CS8078 and keeps none) are
+        // 9,000 levels of syntax: a walk that recursed per level would need a frame for each, more than the small
+        // stack below holds. The index's walk keeps its stack of child enumerators on the heap.
+        const int depth = 3_000;
+        var expression = new StringBuilder();
+        for (var i = 0; i < depth; i++)
+            expression.Append("f(");
+        expression.Append('0');
+        expression.Append(')', depth);
+        SyntaxTree? tree = null;
+        RunOnThread(() => tree = CSharpSyntaxTree.ParseText($"class C {{ int f(int x) => x; int M() => {expression}; }}"), 16 * 1024 * 1024);
+        Assert.Empty(tree!.GetDiagnostics());
+
+        TreeIndex? index = null;
+        RunOnThread(() => index = TreeIndex.For(tree), 256 * 1024); // a stack overflow here ends the test run
+
+        Assert.Equal(depth, index!.CallsNamed("f").Length);
+        Assert.Equal("f(0)", index.CallsNamed("f").Last().ToString());
+        Assert.IsType<InvocationExpressionSyntax>(index.CallsNamed("f")[0]);
+    }
+
+    private static void RunOnThread(ThreadStart action, int stackSize)
+    {
+        var thread = new Thread(action, stackSize);
+        thread.Start();
+        thread.Join();
+    }
+}
