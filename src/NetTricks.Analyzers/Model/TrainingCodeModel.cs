@@ -5,6 +5,8 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace NetTricks.Analyzers.Model;
 
@@ -77,9 +79,11 @@ internal sealed partial class TrainingCodeModel
             var types = ImmutableArray.CreateBuilder<(SyntaxNode, INamedTypeSymbol)>();
             foreach (var node in TreeIndex.For(tree).CallsNamed(TreeIndex.TypeDeclaration))
             {
-                // A partial type spans several declarations: it belongs to the tree of its first one.
+                // A partial type spans several declarations: it belongs to the tree of its first one. Any other type has
+                // this one declaration only (asking for the declarations builds a new array each time).
                 if (s.SemanticModel.GetDeclaredSymbol(node, s.CancellationToken) is INamedTypeSymbol type &&
-                    type.DeclaringSyntaxReferences.FirstOrDefault() is { } first && first.SyntaxTree == node.SyntaxTree && first.Span == node.Span)
+                    (!((TypeDeclarationSyntax)node).Modifiers.Any(SyntaxKind.PartialKeyword) ||
+                     type.DeclaringSyntaxReferences.FirstOrDefault() is { } first && first.SyntaxTree == node.SyntaxTree && first.Span == node.Span))
                     types.Add((node, type));
             }
 

@@ -116,6 +116,29 @@ public class NT2004DeadReluRiskTests
         """);
 
     [Fact]
+    public Task A_partial_module_class_over_two_files_is_reported_once_at_its_first_declaration() => V.AnalyzerAsync(Sources.Usings + """
+        sealed partial class {|NT2004:DeepNet|} : Module<Tensor, Tensor>
+        {
+            private readonly Linear fc1 = Linear(4, 64);
+            private readonly Linear fc2 = Linear(64, 64);
+            private readonly Linear fc3 = Linear(64, 64);
+            private readonly Linear fc4 = Linear(64, 1);
+            public DeepNet() : base("deep") => RegisterComponents();
+        }
+        """, Sources.Usings + """
+        sealed partial class DeepNet
+        {
+            public override Tensor forward(Tensor x)
+            {
+                x = fc1.forward(x).relu();
+                x = functional.relu(fc2.forward(x));
+                x = fc3.forward(x).relu();
+                return fc4.forward(x);
+            }
+        }
+        """);
+
+    [Fact]
     public Task Models_with_their_own_He_init_checks_norms_or_leaky_units_do_not_fire() => V.AnalyzerAsync(withRuntime: true, "using NetTricks;\n" + Sources.Usings + """
         sealed class HeInitialised : Module<Tensor, Tensor>
         {
