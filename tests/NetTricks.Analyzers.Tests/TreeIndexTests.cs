@@ -25,7 +25,7 @@ public class TreeIndexTests
         {
             private int steps;
 
-            void Run(int epochs = 3)
+            void Run(int epochs = 3, string tag = nameof(Compute))
             {
                 var list = new List<int>();
                 list.Add(Compute(1));
@@ -82,7 +82,7 @@ public class TreeIndexTests
     [Fact]
     public void Attribute_and_parameter_lists_are_not_walked()
     {
-        // nameof(Helper) in the attribute is an invocation by syntax; so would be a call in a parameter's default value.
+        // nameof(Helper) in the attribute and nameof(Compute) in the default value are invocations by syntax.
         Assert.Empty(Index(Source).CallsNamed("nameof"));
     }
 
