@@ -111,12 +111,13 @@ if (!string.IsNullOrEmpty(dump))
 }
 
 
-if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_INDEX") is { Length: > 0 } indexRuns)
+if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_INDEX") is { Length: > 0 } indexSetting)
 {
     // The syntax index alone: building it on freshly parsed trees, and on trees whose nodes were already walked.
+    var indexRuns = int.TryParse(indexSetting, out var asked) ? Math.Max(5, asked) : 5;
     foreach (var corpus in corpora)
     {
-        for (var run = 0; run < Math.Max(5, int.Parse(indexRuns)); run++)
+        for (var run = 0; run < indexRuns; run++)
         {
             var cold = Parse(corpus);
             var coldMs = Timed(() => { foreach (var tree in cold) NetTricks.Analyzers.Model.TreeIndex.For(tree); });

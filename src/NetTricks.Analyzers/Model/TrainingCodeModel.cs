@@ -5,8 +5,6 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace NetTricks.Analyzers.Model;
 
@@ -79,11 +77,9 @@ internal sealed partial class TrainingCodeModel
             var types = ImmutableArray.CreateBuilder<(SyntaxNode, INamedTypeSymbol)>();
             foreach (var node in TreeIndex.For(tree).CallsNamed(TreeIndex.TypeDeclaration))
             {
-                // A partial type spans several declarations: it belongs to the tree of its first one. Any other type has
-                // this one declaration only (asking for the declarations builds a new array each time).
+                // A partial type spans several declarations: it belongs to the tree of its first one.
                 if (s.SemanticModel.GetDeclaredSymbol(node, s.CancellationToken) is INamedTypeSymbol type &&
-                    (!((TypeDeclarationSyntax)node).Modifiers.Any(SyntaxKind.PartialKeyword) ||
-                     type.DeclaringSyntaxReferences.FirstOrDefault() is { } first && first.SyntaxTree == node.SyntaxTree && first.Span == node.Span))
+                    type.DeclaringSyntaxReferences.FirstOrDefault() is { } first && first.SyntaxTree == node.SyntaxTree && first.Span == node.Span)
                     types.Add((node, type));
             }
 
