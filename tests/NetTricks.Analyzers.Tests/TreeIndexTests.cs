@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -5,6 +8,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetTricks.Analyzers.Model;
+using NetTricks.Analyzers.Tests.Infrastructure;
 using Xunit;
 
 namespace NetTricks.Analyzers.Tests;
@@ -91,7 +95,7 @@ public class TreeIndexTests
     {
         // 3,000 nested calls (about as deep as the parser accepts; at 5,000 it reports CS8078 and keeps none) are
         // 9,000 levels of syntax: a walk that recursed per level would need a frame for each, more than the small
-        // stack below holds. The index's walk keeps its stack of child enumerators on the heap.
+        // stack below holds. The index's walk keeps its stack of nodes on the heap.
         const int depth = 3_000;
         var expression = new StringBuilder();
         for (var i = 0; i < depth; i++)
@@ -108,6 +112,63 @@ public class TreeIndexTests
         Assert.Equal(depth, index!.CallsNamed("f").Length);
         Assert.Equal("f(0)", index.CallsNamed("f").Last().ToString());
         Assert.IsType<InvocationExpressionSyntax>(index.CallsNamed("f")[0]);
+    }
+
+    [Fact]
+    public void The_index_files_what_a_walk_of_every_node_finds_in_the_repositorys_code_and_the_rule_tests_sources()
+    {
+        // The index's walk reads the common kinds through their typed properties and leaves out what can hold no key.
+        // A plain walk of every node (but the lists not walked by design) must file the same nodes under the same keys
+        // in the same order: on all C# of the repository (samples, the analyzers themselves, tests), on the sources
+        // of the rule tests, and on prefixes of them cut as while typing.
+        var root = RobustnessTests.RepositoryRoot();
+        var sources = new[] { "samples", "src", "tests" }
+            .SelectMany(folder => Directory.GetFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories))
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
+            .Select(File.ReadAllText)
+            .Concat(TestSourceExtractor.RuleTestFiles(root).SelectMany(file => TestSourceExtractor.Extract(root, file)).SelectMany(c => c.Sources))
+            .ToList();
+        var random = new Random(20261127);
+        var prefixes = sources.Where((_, i) => i % 4 == 0).Select(s => s.Substring(0, random.Next(s.Length))).ToList();
+        Assert.True(sources.Count > 300, $"{sources.Count} sources");
+
+        var nodes = 0;
+        foreach (var source in sources.Concat(prefixes))
+        {
+            var tree = CSharpSyntaxTree.ParseText(source);
+            var expected = ByKeyOfEveryNode(tree);
+            var actual = TreeIndex.For(tree).ByName;
+            Assert.Equal(expected.Keys.OrderBy(k => k, StringComparer.Ordinal), actual.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            foreach (var pair in expected)
+            {
+                Assert.Equal(pair.Value, actual[pair.Key].ToList());
+                nodes += pair.Value.Count;
+            }
+        }
+
+        Assert.True(nodes > 20_000, $"{nodes} indexed nodes"); // the comparison covered real code, not a handful of calls
+    }
+
+    private static Dictionary<string, List<SyntaxNode>> ByKeyOfEveryNode(SyntaxTree tree)
+    {
+        var byKey = new Dictionary<string, List<SyntaxNode>>(StringComparer.Ordinal);
+        void Add(string? key, SyntaxNode node)
+        {
+            if (key is null)
+                return;
+            if (!byKey.TryGetValue(key, out var list))
+                byKey[key] = list = new List<SyntaxNode>();
+            list.Add(node);
+        }
+
+        foreach (var node in tree.GetRoot().DescendantNodes(node => !TreeIndex.IsNotWalked((SyntaxKind)node.RawKind)))
+        {
+            var (key, secondKey) = TreeIndex.KeysOf(node);
+            Add(key, node);
+            Add(secondKey, node);
+        }
+
+        return byKey;
     }
 
     private static void RunOnThread(ThreadStart action, int stackSize)

@@ -123,65 +123,24 @@ internal sealed class TreeIndex
             list.Add(node);
         }
 
-        // An explicit stack of child enumerators instead of DescendantNodes: no iterator or predicate delegate per node
-        // (this runs for every node of every file), and no recursion, whose depth would follow the code's nesting.
-        var enumerators = s_enumerators ?? new ChildSyntaxList.Enumerator[32];
-        s_enumerators = null;
-        var depth = 0;
-        enumerators[depth++] = tree.GetRoot().ChildNodesAndTokens().GetEnumerator();
-        while (depth > 0)
+        // An explicit stack of nodes (children pushed last first, so they come off in tree order) instead of
+        // DescendantNodes: no iterator or predicate delegate per node, and no recursion, whose depth would follow the
+        // code's nesting. The most frequent kinds push only the children that can hold a key, read through their
+        // typed properties: their tokens and names are never enumerated (see PushChildren).
+        var walk = new NodeStack(s_stack ?? new SyntaxNode[64]);
+        s_stack = null;
+        walk.Push(tree.GetRoot());
+        while (walk.Count > 0)
         {
-            if (!enumerators[depth - 1].MoveNext())
-            {
-                depth--;
-                continue;
-            }
+            var node = walk.Pop();
+            PushChildren(node, ref walk);
 
-            if (enumerators[depth - 1].Current.AsNode() is not { } node)
-                continue;
-            if (DescendInto(node))
-            {
-                if (depth == enumerators.Length)
-                    System.Array.Resize(ref enumerators, depth * 2);
-                enumerators[depth++] = node.ChildNodesAndTokens().GetEnumerator();
-            }
-
-            // Dispatch on the kind (an int) rather than on the node's type.
-            switch ((SyntaxKind)node.RawKind)
-            {
-                case SyntaxKind.InvocationExpression:
-                    Add(CodeIndex.SimpleName(((InvocationExpressionSyntax)node).Expression), node);
-                    break;
-                case SyntaxKind.ObjectCreationExpression:
-                    Add(CodeIndex.SimpleName(((ObjectCreationExpressionSyntax)node).Type), node);
-                    break;
-                case SyntaxKind.ImplicitObjectCreationExpression:
-                    Add(ImplicitCreation, node);
-                    break;
-                case SyntaxKind.ForStatement or SyntaxKind.ForEachStatement or SyntaxKind.ForEachVariableStatement or SyntaxKind.WhileStatement or SyntaxKind.DoStatement:
-                    Add(Loop, node);
-                    break;
-                case SyntaxKind.SimpleAssignmentExpression or SyntaxKind.AddAssignmentExpression or SyntaxKind.SubtractAssignmentExpression
-                    or SyntaxKind.MultiplyAssignmentExpression or SyntaxKind.DivideAssignmentExpression or SyntaxKind.ModuloAssignmentExpression
-                    or SyntaxKind.AndAssignmentExpression or SyntaxKind.ExclusiveOrAssignmentExpression or SyntaxKind.OrAssignmentExpression
-                    or SyntaxKind.LeftShiftAssignmentExpression or SyntaxKind.RightShiftAssignmentExpression or SyntaxKind.UnsignedRightShiftAssignmentExpression
-                    or SyntaxKind.CoalesceAssignmentExpression:
-                    if (node.RawKind == (int)SyntaxKind.AddAssignmentExpression)
-                        Add(AddAssignment, node);
-                    if (CodeIndex.SimpleName(((AssignmentExpressionSyntax)node).Left) is { } assigned)
-                        Add(AssignmentPrefix + assigned, node);
-                    break;
-                case SyntaxKind.ClassDeclaration or SyntaxKind.StructDeclaration or SyntaxKind.RecordDeclaration or SyntaxKind.RecordStructDeclaration:
-                    Add(TypeDeclaration, node);
-                    break;
-                case SyntaxKind.MethodDeclaration:
-                    Add(MethodPrefix + ((MethodDeclarationSyntax)node).Identifier.ValueText, node);
-                    break;
-            }
+            var (key, secondKey) = KeysOf(node);
+            Add(key, node);
+            Add(secondKey, node);
         }
 
-        System.Array.Clear(enumerators, 0, enumerators.Length); // keeps no reference to this tree's nodes
-        s_enumerators = enumerators;
+        s_stack = walk.Release();
 
         var result = new Dictionary<string, ImmutableArray<SyntaxNode>>(builders.Count, System.StringComparer.Ordinal);
         foreach (var pair in builders)
@@ -198,9 +157,212 @@ internal sealed class TreeIndex
     }
 
     [System.ThreadStatic]
-    private static ChildSyntaxList.Enumerator[]? s_enumerators;
+    private static SyntaxNode[]? s_stack;
 
-    // Usings, names, attribute lists and parameter lists hold no invocation (at most a nameof): don't walk them.
-    private static bool DescendInto(SyntaxNode node) => (SyntaxKind)node.RawKind is not (SyntaxKind.UsingDirective or SyntaxKind.QualifiedName
-        or SyntaxKind.AttributeList or SyntaxKind.ParameterList or SyntaxKind.TypeParameterList or SyntaxKind.IdentifierName or SyntaxKind.GenericName or SyntaxKind.PredefinedType);
+    /// <summary>
+    /// The keys a node is filed under (none, one, or two for <c>+=</c>): the simple name an invocation or object
+    /// creation calls, or the key of the construct. Dispatches on the kind (an int) rather than on the node's type.
+    /// </summary>
+    internal static (string? Key, string? SecondKey) KeysOf(SyntaxNode node)
+    {
+        switch ((SyntaxKind)node.RawKind)
+        {
+            case SyntaxKind.InvocationExpression:
+                return (CodeIndex.SimpleName(((InvocationExpressionSyntax)node).Expression), null);
+            case SyntaxKind.ObjectCreationExpression:
+                return (CodeIndex.SimpleName(((ObjectCreationExpressionSyntax)node).Type), null);
+            case SyntaxKind.ImplicitObjectCreationExpression:
+                return (ImplicitCreation, null);
+            case SyntaxKind.ForStatement or SyntaxKind.ForEachStatement or SyntaxKind.ForEachVariableStatement or SyntaxKind.WhileStatement or SyntaxKind.DoStatement:
+                return (Loop, null);
+            case SyntaxKind.SimpleAssignmentExpression or SyntaxKind.AddAssignmentExpression or SyntaxKind.SubtractAssignmentExpression
+                or SyntaxKind.MultiplyAssignmentExpression or SyntaxKind.DivideAssignmentExpression or SyntaxKind.ModuloAssignmentExpression
+                or SyntaxKind.AndAssignmentExpression or SyntaxKind.ExclusiveOrAssignmentExpression or SyntaxKind.OrAssignmentExpression
+                or SyntaxKind.LeftShiftAssignmentExpression or SyntaxKind.RightShiftAssignmentExpression or SyntaxKind.UnsignedRightShiftAssignmentExpression
+                or SyntaxKind.CoalesceAssignmentExpression:
+                var assigned = CodeIndex.SimpleName(((AssignmentExpressionSyntax)node).Left) is { } name ? AssignmentPrefix + name : null;
+                return node.RawKind == (int)SyntaxKind.AddAssignmentExpression ? (AddAssignment, assigned) : (assigned, null);
+            case SyntaxKind.ClassDeclaration or SyntaxKind.StructDeclaration or SyntaxKind.RecordDeclaration or SyntaxKind.RecordStructDeclaration:
+                return (TypeDeclaration, null);
+            case SyntaxKind.MethodDeclaration:
+                return (MethodPrefix + ((MethodDeclarationSyntax)node).Identifier.ValueText, null);
+            default:
+                return (null, null);
+        }
+    }
+
+    /// <summary>
+    /// What the index never walks into, by design: usings, attribute lists and parameter lists (type and method)
+    /// hold no invocation, at most a nameof.
+    /// </summary>
+    internal static bool IsNotWalked(SyntaxKind kind) => kind is SyntaxKind.UsingDirective or SyntaxKind.AttributeList
+        or SyntaxKind.ParameterList or SyntaxKind.TypeParameterList;
+
+    /// <summary>
+    /// Pushes the children of a node that may hold a key, last first. The kinds that make up most of a file's nodes
+    /// (calls, member accesses, arguments, declarations, blocks) go through their typed properties; the others
+    /// through the generic list of children and tokens. <see cref="NodeStack.Push"/> drops the nodes that hold no key.
+    /// </summary>
+    private static void PushChildren(SyntaxNode node, ref NodeStack walk)
+    {
+        switch ((SyntaxKind)node.RawKind)
+        {
+            case SyntaxKind.InvocationExpression:
+                var invocation = (InvocationExpressionSyntax)node;
+                PushArguments(invocation.ArgumentList.Arguments, ref walk);
+                walk.Push(invocation.Expression);
+                return;
+            case SyntaxKind.SimpleMemberAccessExpression or SyntaxKind.PointerMemberAccessExpression:
+                walk.Push(((MemberAccessExpressionSyntax)node).Expression); // the name after the dot holds no key
+                return;
+            case SyntaxKind.ArgumentList:
+                PushArguments(((ArgumentListSyntax)node).Arguments, ref walk);
+                return;
+            case SyntaxKind.BracketedArgumentList:
+                PushArguments(((BracketedArgumentListSyntax)node).Arguments, ref walk);
+                return;
+            case SyntaxKind.Argument:
+                walk.Push(((ArgumentSyntax)node).Expression);
+                return;
+            case SyntaxKind.ExpressionStatement:
+                walk.Push(((ExpressionStatementSyntax)node).Expression);
+                return;
+            case SyntaxKind.LocalDeclarationStatement:
+                walk.Push(((LocalDeclarationStatementSyntax)node).Declaration);
+                return;
+            case SyntaxKind.VariableDeclaration:
+                var declaration = (VariableDeclarationSyntax)node;
+                var variables = declaration.Variables;
+                for (var i = variables.Count - 1; i >= 0; i--)
+                    walk.Push(variables[i]);
+                walk.Push(declaration.Type);
+                return;
+            case SyntaxKind.VariableDeclarator:
+                var declarator = (VariableDeclaratorSyntax)node;
+                walk.Push(declarator.Initializer);
+                walk.Push(declarator.ArgumentList);
+                return;
+            case SyntaxKind.EqualsValueClause:
+                walk.Push(((EqualsValueClauseSyntax)node).Value);
+                return;
+            case SyntaxKind.Block:
+                PushAll(((BlockSyntax)node).Statements, ref walk);
+                return;
+            case SyntaxKind.ReturnStatement:
+                walk.Push(((ReturnStatementSyntax)node).Expression);
+                return;
+            case SyntaxKind.ArrowExpressionClause:
+                walk.Push(((ArrowExpressionClauseSyntax)node).Expression);
+                return;
+            case SyntaxKind.ObjectCreationExpression:
+                var creation = (ObjectCreationExpressionSyntax)node;
+                walk.Push(creation.Initializer);
+                walk.Push(creation.ArgumentList);
+                walk.Push(creation.Type);
+                return;
+            case SyntaxKind.ElementAccessExpression:
+                var elementAccess = (ElementAccessExpressionSyntax)node;
+                PushArguments(elementAccess.ArgumentList.Arguments, ref walk);
+                walk.Push(elementAccess.Expression);
+                return;
+            case SyntaxKind.MethodDeclaration:
+                var method = (MethodDeclarationSyntax)node;
+                walk.Push(method.ExpressionBody);
+                walk.Push(method.Body);
+                walk.Push(method.ReturnType);
+                return;
+            case SyntaxKind.FieldDeclaration:
+                walk.Push(((FieldDeclarationSyntax)node).Declaration);
+                return;
+            case SyntaxKind.PropertyDeclaration:
+                var property = (PropertyDeclarationSyntax)node;
+                walk.Push(property.Initializer);
+                walk.Push(property.ExpressionBody);
+                walk.Push(property.AccessorList);
+                walk.Push(property.Type);
+                return;
+            case SyntaxKind.ClassDeclaration or SyntaxKind.StructDeclaration or SyntaxKind.RecordDeclaration or SyntaxKind.RecordStructDeclaration or SyntaxKind.InterfaceDeclaration:
+                var type = (TypeDeclarationSyntax)node;
+                PushAll(type.Members, ref walk);
+                walk.Push(type.BaseList); // a primary constructor's base call has arguments
+                return;
+            case SyntaxKind.CompilationUnit:
+                PushAll(((CompilationUnitSyntax)node).Members, ref walk);
+                return;
+            case SyntaxKind.NamespaceDeclaration or SyntaxKind.FileScopedNamespaceDeclaration:
+                PushAll(((BaseNamespaceDeclarationSyntax)node).Members, ref walk);
+                return;
+            case var _ when node is BinaryExpressionSyntax binary:
+                walk.Push(binary.Right);
+                walk.Push(binary.Left);
+                return;
+            case var _ when node is AssignmentExpressionSyntax assignment:
+                walk.Push(assignment.Right);
+                walk.Push(assignment.Left);
+                return;
+            default:
+                foreach (var child in node.ChildNodesAndTokens().Reverse())
+                {
+                    if (child.AsNode() is { } childNode)
+                        walk.Push(childNode);
+                }
+
+                return;
+        }
+    }
+
+    private static void PushAll<TNode>(SyntaxList<TNode> nodes, ref NodeStack walk)
+        where TNode : SyntaxNode
+    {
+        for (var i = nodes.Count - 1; i >= 0; i--)
+            walk.Push(nodes[i]);
+    }
+
+    private static void PushArguments(SeparatedSyntaxList<ArgumentSyntax> arguments, ref NodeStack walk)
+    {
+        for (var i = arguments.Count - 1; i >= 0; i--)
+            walk.Push(arguments[i].Expression); // an argument's name (x: ...) holds no key
+    }
+
+    /// <summary>The walk's stack: an array that grows, kept per thread between files.</summary>
+    private struct NodeStack
+    {
+        private SyntaxNode[] _items;
+
+        public NodeStack(SyntaxNode[] items)
+        {
+            _items = items;
+            Count = 0;
+        }
+
+        public int Count { get; private set; }
+
+        /// <summary>Pushes a node unless it is absent, not walked, or can hold no key (<see cref="HoldsNoKey"/>).</summary>
+        public void Push(SyntaxNode? node)
+        {
+            if (node is null || HoldsNoKey((SyntaxKind)node.RawKind))
+                return;
+            if (Count == _items.Length)
+                System.Array.Resize(ref _items, Count * 2);
+            _items[Count++] = node;
+        }
+
+        /// <summary>Pops a node and clears its slot: the array kept for the next file holds no node of this one.</summary>
+        public SyntaxNode Pop()
+        {
+            var node = _items[--Count];
+            _items[Count] = null!;
+            return node;
+        }
+
+        public SyntaxNode[] Release() => _items;
+    }
+
+    // What is not walked by design (IsNotWalked), and what can hold no key: names (a generic name's type arguments are
+    // types), literals, this and base, designations (out var x), interpolated text and format clauses.
+    private static bool HoldsNoKey(SyntaxKind kind) => IsNotWalked(kind) || kind is SyntaxKind.IdentifierName or SyntaxKind.GenericName or SyntaxKind.PredefinedType
+        or SyntaxKind.QualifiedName or SyntaxKind.AliasQualifiedName or SyntaxKind.NumericLiteralExpression or SyntaxKind.StringLiteralExpression
+        or SyntaxKind.CharacterLiteralExpression or SyntaxKind.TrueLiteralExpression or SyntaxKind.FalseLiteralExpression or SyntaxKind.NullLiteralExpression
+        or SyntaxKind.DefaultLiteralExpression or SyntaxKind.ThisExpression or SyntaxKind.BaseExpression or SyntaxKind.SingleVariableDesignation
+        or SyntaxKind.DiscardDesignation or SyntaxKind.InterpolatedStringText or SyntaxKind.InterpolationFormatClause;
 }
