@@ -126,16 +126,25 @@ internal static class Registration
         });
     }
 
-    private static string[] OccurringIn(CodeIndex index, string[] names)
+    /// <summary>
+    /// The nodes filed under these keys, grouped by tree, from the compilation-wide index: within a tree, key by key
+    /// and in tree order.
+    /// </summary>
+    private static Dictionary<SyntaxTree, List<SyntaxNode>> NodesByTree(CodeIndex index, IEnumerable<string> keys)
     {
-        var occurring = new List<string>(names.Length);
-        foreach (var name in names)
+        var byTree = new Dictionary<SyntaxTree, List<SyntaxNode>>();
+        foreach (var key in keys)
         {
-            if (!index.CallsNamed(name).IsEmpty)
-                occurring.Add(name);
+            foreach (var node in index.CallsNamed(key))
+            {
+                var tree = node.SyntaxTree;
+                if (!byTree.TryGetValue(tree, out var nodes))
+                    byTree[tree] = nodes = new List<SyntaxNode>();
+                nodes.Add(node);
+            }
         }
 
-        return occurring.ToArray();
+        return byTree;
     }
 
     /// <summary>
@@ -148,26 +157,24 @@ internal static class Registration
             var names = namesFor(model)?.Distinct(StringComparer.Ordinal).ToArray();
             if (names is { Length: 0 })
                 return null;
-            // Most names a rule knows occur nowhere in a given compilation (two thirds of the look-ups on the benchmark
-            // corpus): narrowed once, on the first tree, to those the compilation-wide index holds (that index is built
-            // anyway); a key filter is applied once to that index's keys, not to every tree's. Per compilation, so a
-            // name the user just typed counts in the next one.
-            string[]? occurring = null;
+            // The rule's nodes are taken from the compilation-wide index (built anyway) once, on the first tree, and
+            // grouped by tree: each tree's action then makes one look-up, not one per name (most names a rule knows
+            // occur nowhere in a given compilation), and a key filter is applied once to that index's keys, not to
+            // every tree's. Per compilation, so a name the user just typed counts in the next one.
+            Dictionary<SyntaxTree, List<SyntaxNode>>? nodesByTree = null;
             return (reporter, model) =>
             {
-                var index = TreeIndex.For(reporter.SemanticModel.SyntaxTree);
-                occurring ??= names is not null ? OccurringIn(model.Index, names) : model.Index.Names.Where(keyFilter!).ToArray();
-                foreach (var name in occurring)
+                nodesByTree ??= NodesByTree(model.Index, names ?? model.Index.Names.Where(keyFilter!));
+                if (!nodesByTree.TryGetValue(reporter.SemanticModel.SyntaxTree, out var nodes))
+                    return;
+                foreach (var node in nodes)
                 {
-                    foreach (var node in index.CallsNamed(name))
-                    {
-                        // The IDE may ask for one span of the document only.
-                        if (reporter.FilterSpan is { } span && !span.IntersectsWith(node.Span))
-                            continue;
-                        reporter.CancellationToken.ThrowIfCancellationRequested();
-                        if (model.GetOperation(node, reporter.CancellationToken) is { } operation)
-                            handler(new RuleContext(operation, reporter), model);
-                    }
+                    // The IDE may ask for one span of the document only.
+                    if (reporter.FilterSpan is { } span && !span.IntersectsWith(node.Span))
+                        continue;
+                    reporter.CancellationToken.ThrowIfCancellationRequested();
+                    if (model.GetOperation(node, reporter.CancellationToken) is { } operation)
+                        handler(new RuleContext(operation, reporter), model);
                 }
             };
         });
