@@ -311,11 +311,17 @@ internal sealed class TreeIndex
         }
     }
 
-    private static void PushAll<TNode>(SyntaxList<TNode> nodes, ref NodeStack walk)
-        where TNode : SyntaxNode
+    // Not generic: a generic method over reference types runs shared code that looks its type up at run time.
+    private static void PushAll(SyntaxList<StatementSyntax> statements, ref NodeStack walk)
     {
-        for (var i = nodes.Count - 1; i >= 0; i--)
-            walk.Push(nodes[i]);
+        for (var i = statements.Count - 1; i >= 0; i--)
+            walk.Push(statements[i]);
+    }
+
+    private static void PushAll(SyntaxList<MemberDeclarationSyntax> members, ref NodeStack walk)
+    {
+        for (var i = members.Count - 1; i >= 0; i--)
+            walk.Push(members[i]);
     }
 
     private static void PushArguments(SeparatedSyntaxList<ArgumentSyntax> arguments, ref NodeStack walk)
@@ -338,6 +344,7 @@ internal sealed class TreeIndex
         public int Count { get; private set; }
 
         /// <summary>Pushes a node unless it is absent, not walked, or can hold no key (<see cref="HoldsNoKey"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Push(SyntaxNode? node)
         {
             if (node is null || HoldsNoKey((SyntaxKind)node.RawKind))

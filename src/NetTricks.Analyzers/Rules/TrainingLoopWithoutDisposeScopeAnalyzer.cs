@@ -55,13 +55,16 @@ public sealed class TrainingLoopWithoutDisposeScopeAnalyzer : DiagnosticAnalyzer
         model.ContentsOf(loop).Invocations.Any(i => i.TargetMethod.Name is "DisposeEverything" or "DisposeEverythingBut");
 
     /// <summary><c>using var output = model.forward(x)</c>: temporaries disposed by hand.</summary>
+    // The walks below test the operation's kind (a virtual property) before any interface cast: they visit every
+    // operation of the loop's body, for each loop reported.
     private static bool DisposesTemporariesWithUsing(TrainingCodeModel model, ILoopOperation loop) =>
-        loop.Body.Descendants().Any(op => op is IUsingDeclarationOperation or IUsingOperation &&
-            op.Descendants().OfType<IVariableDeclaratorOperation>().Any(d => model.Symbols.IsTensor(d.Symbol.Type)));
+        loop.Body.Descendants().Any(op => op.Kind is OperationKind.UsingDeclaration or OperationKind.Using &&
+            op.Descendants().Any(d => d.Kind == OperationKind.VariableDeclarator && model.Symbols.IsTensor(((IVariableDeclaratorOperation)d).Symbol.Type)));
 
     /// <summary>Tensors assigned to variables that outlive the iteration would escape a new scope: no fix then.</summary>
     private static bool WritesTensorsDeclaredOutside(TrainingCodeModel model, ILoopOperation loop) =>
-        loop.Body.Descendants().OfType<IAssignmentOperation>().Any(a =>
+        loop.Body.Descendants().Any(op => op.Kind is OperationKind.SimpleAssignment or OperationKind.CompoundAssignment
+            or OperationKind.CoalesceAssignment or OperationKind.DeconstructionAssignment && op is IAssignmentOperation a &&
             model.Symbols.IsTensor(a.Target.Type) &&
             !(TrainingCodeModel.ReferencedSymbol(a.Target) is ILocalSymbol local &&
               local.DeclaringSyntaxReferences.Any(r => loop.Body.Syntax.Span.Contains(r.Span))));
