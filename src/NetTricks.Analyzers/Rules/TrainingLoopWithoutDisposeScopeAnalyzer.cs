@@ -54,9 +54,10 @@ public sealed class TrainingLoopWithoutDisposeScopeAnalyzer : DiagnosticAnalyzer
     private static bool HasDisposeEverything(TrainingCodeModel model, ILoopOperation loop) =>
         model.ContentsOf(loop).Invocations.Any(i => i.TargetMethod.Name is "DisposeEverything" or "DisposeEverythingBut");
 
-    /// <summary><c>using var output = model.forward(x)</c>: temporaries disposed by hand.</summary>
-    // The walks below test the operation's kind (a virtual property) before any interface cast: they visit every
+    // The two walks below test the operation's kind (a virtual property) before any interface cast: they visit every
     // operation of the loop's body, for each loop reported.
+
+    /// <summary><c>using var output = model.forward(x)</c>: temporaries disposed by hand.</summary>
     private static bool DisposesTemporariesWithUsing(TrainingCodeModel model, ILoopOperation loop) =>
         loop.Body.Descendants().Any(op => op.Kind is OperationKind.UsingDeclaration or OperationKind.Using &&
             op.Descendants().Any(d => d.Kind == OperationKind.VariableDeclarator && model.Symbols.IsTensor(((IVariableDeclaratorOperation)d).Symbol.Type)));
