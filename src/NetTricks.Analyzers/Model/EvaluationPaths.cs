@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -11,7 +10,19 @@ namespace NetTricks.Analyzers.Model;
 
 internal sealed partial class TrainingCodeModel
 {
-    private static readonly Regex EvaluationName = new("(eval|valid|test|predict|infer|accuracy|score|metric)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly string[] EvaluationWords = { "eval", "valid", "test", "predict", "infer", "accuracy", "score", "metric" };
+
+    /// <summary>A method name that says it evaluates: it contains one of <see cref="EvaluationWords"/>, in any case.</summary>
+    internal static bool IsEvaluationName(string name)
+    {
+        foreach (var word in EvaluationWords)
+        {
+            if (name.IndexOf(word, System.StringComparison.OrdinalIgnoreCase) >= 0)
+                return true;
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// An evaluation path: a model call under no_grad, or in a method that never runs backward() (not even through
@@ -31,7 +42,7 @@ internal sealed partial class TrainingCodeModel
         // A method named like evaluation that never runs backward is one. Otherwise only a no_grad guard makes the
         // call one (inline validation inside a training method counts too); the bound check, which follows callers,
         // only runs where the syntax allows a guard.
-        if (EvaluationName.IsMatch(method.Name) && !EventsOf(method, cancellationToken).Any(e => e.Kind == StepEventKind.Backward))
+        if (IsEvaluationName(method.Name) && !EventsOf(method, cancellationToken).Any(e => e.Kind == StepEventKind.Backward))
             return true;
         return MayBeUnderGradGuard(modelCall.Syntax, EnclosingMethodNames(modelCall.Syntax), 0) && IsUnderNoGrad(modelCall, cancellationToken);
     }
@@ -44,13 +55,16 @@ internal sealed partial class TrainingCodeModel
         if (Volatile.Read(ref _evaluationCalls) is { } cached)
             return cached.Value;
         var builder = ImmutableArray.CreateBuilder<IInvocationOperation>();
-        foreach (var node in Index.CallsNamed("forward").AddRange(Index.CallsNamed("call")))
+        foreach (var name in TorchVocabulary.ForwardNames)
         {
-            // Most forward calls are layer calls inside a module's forward, never an evaluation path: skip them before binding.
-            if (node.FirstAncestorOrSelf<MethodDeclarationSyntax>()?.Identifier.ValueText == "forward" || !MayBeOnEvaluationPath(node))
-                continue;
-            if (GetOperation(node, cancellationToken) is IInvocationOperation call && Classify(call) == StepEventKind.ModelCall && IsOnEvaluationPath(call, cancellationToken))
-                builder.Add(call);
+            foreach (var node in Index.CallsNamed(name))
+            {
+                // Most forward calls are layer calls inside a module's forward, never an evaluation path: skip them before binding.
+                if (node.FirstAncestorOrSelf<MethodDeclarationSyntax>()?.Identifier.ValueText == "forward" || !MayBeOnEvaluationPath(node))
+                    continue;
+                if (GetOperation(node, cancellationToken) is IInvocationOperation call && Classify(call) == StepEventKind.ModelCall && IsOnEvaluationPath(call, cancellationToken))
+                    builder.Add(call);
+            }
         }
 
         Interlocked.CompareExchange(ref _evaluationCalls, new StrongBox<ImmutableArray<IInvocationOperation>>(builder.ToImmutable()), null);
@@ -122,10 +136,23 @@ internal sealed partial class TrainingCodeModel
     /// are named like evaluation, or a grad guard may cover it (<see cref="MayBeUnderGradGuard"/>). Spares binding
     /// the training code.
     /// </summary>
-    private bool MayBeOnEvaluationPath(SyntaxNode call)
+    private bool MayBeOnEvaluationPath(SyntaxNode call) =>
+        FunctionMayEvaluate(call) || IsInGradGuardScope(call);
+
+    // Per innermost function around a call (method, local function, constructor): the part of MayBeOnEvaluationPath
+    // that depends on the function alone, shared by all the calls in it.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, bool> _functionsMayEvaluate = new();
+
+    private bool FunctionMayEvaluate(SyntaxNode call)
     {
-        var names = EnclosingMethodNames(call);
-        return names.Any(n => EvaluationName.IsMatch(n)) || MayBeUnderGradGuard(call, names, 0);
+        var function = call.Ancestors().FirstOrDefault(a => a is LocalFunctionStatementSyntax or MethodDeclarationSyntax or ConstructorDeclarationSyntax);
+        if (function is null)
+            return false;
+        return _functionsMayEvaluate.GetOrCompute(function, this, static (function, model) =>
+        {
+            var names = EnclosingMethodNames(function);
+            return names.Any(IsEvaluationName) || names.Any(name => model.MayBeCalledUnderGradGuard(name, 1));
+        });
     }
 
     /// <summary>
@@ -150,6 +177,9 @@ internal sealed partial class TrainingCodeModel
     /// </summary>
     private static bool IsInGradGuardScope(SyntaxNode node)
     {
+        // Every guard is a call by one of these names, and the tree's index files every call by its name.
+        if (!MayCallGradGuard(TreeIndex.For(node.SyntaxTree)))
+            return false;
         for (var child = node; child.Parent is { } parent; child = parent)
         {
             switch (parent)
@@ -164,6 +194,17 @@ internal sealed partial class TrainingCodeModel
                     unit.Members.TakeWhile(m => m.SpanStart <= child.SpanStart).OfType<GlobalStatementSyntax>().Any(g => IsGuardDeclaration(g.Statement)):
                     return true;
             }
+        }
+
+        return false;
+    }
+
+    private static bool MayCallGradGuard(TreeIndex index)
+    {
+        foreach (var name in GradGuardNames)
+        {
+            if (!index.CallsNamed(name).IsEmpty)
+                return true;
         }
 
         return false;
@@ -189,11 +230,11 @@ internal sealed partial class TrainingCodeModel
         resource is not null && resource.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>()
             .Any(invocation => CodeIndex.SimpleName(invocation.Expression) is { } name && System.Array.IndexOf(GradGuardNames, name) >= 0);
 
-    /// <summary>The names of the method and local functions around a node, innermost first.</summary>
+    /// <summary>The names of the method and local functions around a node (or that it declares), innermost first.</summary>
     private static ImmutableArray<string> EnclosingMethodNames(SyntaxNode node)
     {
         var names = ImmutableArray.CreateBuilder<string>();
-        foreach (var ancestor in node.Ancestors())
+        foreach (var ancestor in node.AncestorsAndSelf())
         {
             if (ancestor is LocalFunctionStatementSyntax local)
                 names.Add(local.Identifier.ValueText);

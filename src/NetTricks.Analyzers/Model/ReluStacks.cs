@@ -26,12 +26,26 @@ internal sealed partial class TrainingCodeModel
         IMethodSymbol? forward = null;
         for (var t = type; t is not null && forward is null && IsUserModuleType(t); t = t.BaseType)
             forward = t.GetMembers("forward").OfType<IMethodSymbol>().FirstOrDefault(m => !m.IsStatic && !m.IsAbstract && m.Parameters.Length > 0 && Symbols.IsTensor(m.ReturnType));
-        if (forward is null || GetBody(forward, cancellationToken) is not { } body || body.Descendants().Any(o => o is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation))
+        if (forward is null || GetBody(forward, cancellationToken) is not { } body)
             return null;
+
+        // One walk of the body: its calls, unless a loop, lambda or local function makes the order unknowable.
+        var invocations = new List<IInvocationOperation>();
+        foreach (var operation in body.Descendants())
+        {
+            switch (operation.Kind)
+            {
+                case OperationKind.Invocation:
+                    invocations.Add((IInvocationOperation)operation);
+                    break;
+                case OperationKind.Loop or OperationKind.AnonymousFunction or OperationKind.LocalFunction:
+                    return null;
+            }
+        }
 
         var sequence = ImmutableArray.CreateBuilder<string>();
         var spliced = ImmutableArray.CreateBuilder<ImmutableArray<string>>();
-        foreach (var invocation in body.Descendants().OfType<IInvocationOperation>().OrderBy(i => i.Syntax.Span.End).ThenByDescending(i => i.Syntax.SpanStart))
+        foreach (var invocation in invocations.OrderBy(i => i.Syntax.Span.End).ThenByDescending(i => i.Syntax.SpanStart))
         {
             var method = invocation.TargetMethod;
             if (Classify(invocation) == StepEventKind.ModelCall)

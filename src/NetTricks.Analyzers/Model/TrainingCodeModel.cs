@@ -5,6 +5,8 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace NetTricks.Analyzers.Model;
 
@@ -65,18 +67,22 @@ internal sealed partial class TrainingCodeModel
         _semanticModels.GetOrCompute(tree, Compilation, static (t, compilation) => compilation.GetSemanticModel(t));
 #pragma warning restore RS1030
 
-    private readonly ConcurrentDictionary<SyntaxTree, ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)>> _typesFirstDeclared = new();
+    private readonly ConcurrentDictionary<SyntaxTree, ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)>> _derivedClassesFirstDeclared = new();
 
     /// <summary>
-    /// The class, struct and record types whose first declaration is in the tree, with that declaration: several rules
-    /// look at each type once, and binding the declarations once serves them all.
+    /// The classes and record classes declared with a base type whose first declaration is in the tree, with that
+    /// declaration: several rules look at each module or autograd function class once, and binding the declarations
+    /// once serves them all. A class declared without a base list derives from object, so it is left out before binding.
     /// </summary>
-    public ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)> TypesFirstDeclaredIn(SemanticModel semanticModel, CancellationToken cancellationToken) =>
-        _typesFirstDeclared.GetOrCompute(semanticModel.SyntaxTree, (SemanticModel: semanticModel, CancellationToken: cancellationToken), static (tree, s) =>
+    public ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)> DerivedClassesFirstDeclaredIn(SemanticModel semanticModel, CancellationToken cancellationToken) =>
+        _derivedClassesFirstDeclared.GetOrCompute(semanticModel.SyntaxTree, (SemanticModel: semanticModel, CancellationToken: cancellationToken), static (tree, s) =>
         {
             var types = ImmutableArray.CreateBuilder<(SyntaxNode, INamedTypeSymbol)>();
             foreach (var node in TreeIndex.For(tree).CallsNamed(TreeIndex.TypeDeclaration))
             {
+                // Every part of a partial class says partial, and another part may hold the base list.
+                if (node is not (ClassDeclarationSyntax or RecordDeclarationSyntax) || node is TypeDeclarationSyntax { BaseList: null } declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    continue;
                 // A partial type spans several declarations: it belongs to the tree of its first one.
                 if (s.SemanticModel.GetDeclaredSymbol(node, s.CancellationToken) is INamedTypeSymbol type &&
                     type.DeclaringSyntaxReferences.FirstOrDefault() is { } first && first.SyntaxTree == node.SyntaxTree && first.Span == node.Span)

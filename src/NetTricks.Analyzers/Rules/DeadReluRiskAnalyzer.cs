@@ -31,7 +31,7 @@ public sealed class DeadReluRiskAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
 
         Registration.OnInvocations(context, new[] { "Sequential" }, Analyze);
-        Registration.OnNamedTypes(context, AnalyzeModuleClass);
+        Registration.OnDerivedClasses(context, AnalyzeModuleClass);
     }
 
     private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation sequential)

@@ -41,13 +41,14 @@ internal static class Registration
         });
 
     /// <summary>
-    /// Class, struct and record types of TorchSharp compilations, each once: at its first declaration (partial types
-    /// span several), when the tree holding it is analyzed.
+    /// Classes and record classes of TorchSharp compilations declared with a base type (modules and autograd functions
+    /// are; a class without a base list is not looked at), each once: at its first declaration (partial types span
+    /// several), when the tree holding it is analyzed.
     /// </summary>
-    public static void OnNamedTypes(AnalysisContext context, Action<TypeContext, TrainingCodeModel> handler) =>
+    public static void OnDerivedClasses(AnalysisContext context, Action<TypeContext, TrainingCodeModel> handler) =>
         PerTree(context, TrainingCodeModel.TryGet, _ => (reporter, model) =>
         {
-            foreach (var (node, type) in model.TypesFirstDeclaredIn(reporter.SemanticModel, reporter.CancellationToken))
+            foreach (var (node, type) in model.DerivedClassesFirstDeclaredIn(reporter.SemanticModel, reporter.CancellationToken))
             {
                 if (reporter.FilterSpan is { } span && !span.IntersectsWith(node.Span))
                     continue;

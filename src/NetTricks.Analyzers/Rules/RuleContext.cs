@@ -57,7 +57,7 @@ internal readonly struct RuleContext
     public void ReportDiagnostic(Diagnostic diagnostic) => _reporter.ReportDiagnostic(diagnostic);
 }
 
-/// <summary>What a rule about a type declaration gets (see <see cref="Registration.OnNamedTypes"/>).</summary>
+/// <summary>What a rule about a type declaration gets (see <see cref="Registration.OnDerivedClasses"/>).</summary>
 internal readonly struct TypeContext
 {
     private readonly TreeReporter _reporter;

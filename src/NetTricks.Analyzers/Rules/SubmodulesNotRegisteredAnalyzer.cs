@@ -20,7 +20,7 @@ public sealed class SubmodulesNotRegisteredAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
-        Registration.OnNamedTypes(context, Analyze);
+        Registration.OnDerivedClasses(context, Analyze);
     }
 
     private static void Analyze(TypeContext context, TrainingCodeModel model)
