@@ -15,7 +15,11 @@ namespace NetTricks.Analyzers.Model;
 internal sealed class Trace
 {
     public const int MaxDepth = 12;
-    private readonly HashSet<SyntaxNode> _visited = new();
+
+    // The nodes on the current path: at most MaxDepth when every Enter is paired with an Exit, so a short array
+    // searched linearly (no hashing, and nothing allocated beyond it: a trace is made per question).
+    private SyntaxNode?[] _path = new SyntaxNode?[MaxDepth];
+    private int _count;
 
     public Trace(CancellationToken cancellationToken) => CancellationToken = cancellationToken;
 
@@ -23,12 +27,15 @@ internal sealed class Trace
 
     public int Depth { get; private set; }
 
-    /// <summary>Enters a node; false when it was visited already or the depth budget is spent.</summary>
+    /// <summary>Enters a node; false when it is on the path already or the depth budget is spent.</summary>
     public bool Enter(SyntaxNode node)
     {
         CancellationToken.ThrowIfCancellationRequested();
-        if (Depth >= MaxDepth || !_visited.Add(node))
+        if (Depth >= MaxDepth || IndexOf(node) >= 0)
             return false;
+        if (_count == _path.Length)
+            System.Array.Resize(ref _path, _count * 2);
+        _path[_count++] = node;
         Depth++;
         return true;
     }
@@ -36,7 +43,22 @@ internal sealed class Trace
     public void Exit(SyntaxNode node)
     {
         Depth--;
-        _visited.Remove(node);
+        var index = IndexOf(node);
+        if (index < 0)
+            return;
+        _path[index] = _path[--_count];
+        _path[_count] = null;
+    }
+
+    private int IndexOf(SyntaxNode node)
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            if (ReferenceEquals(_path[i], node))
+                return i;
+        }
+
+        return -1;
     }
 }
 

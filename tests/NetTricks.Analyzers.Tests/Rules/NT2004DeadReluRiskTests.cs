@@ -139,6 +139,29 @@ public class NT2004DeadReluRiskTests
         """);
 
     [Fact]
+    public Task A_partial_module_class_whose_base_type_is_in_its_second_part_is_still_reported() => V.AnalyzerAsync(Sources.Usings + """
+        sealed partial class {|NT2004:DeepNet|}
+        {
+            private readonly Linear fc1 = Linear(4, 64);
+            private readonly Linear fc2 = Linear(64, 64);
+            private readonly Linear fc3 = Linear(64, 64);
+            private readonly Linear fc4 = Linear(64, 1);
+            public DeepNet() : base("deep") => RegisterComponents();
+        }
+        """, Sources.Usings + """
+        sealed partial class DeepNet : Module<Tensor, Tensor>
+        {
+            public override Tensor forward(Tensor x)
+            {
+                x = fc1.forward(x).relu();
+                x = functional.relu(fc2.forward(x));
+                x = fc3.forward(x).relu();
+                return fc4.forward(x);
+            }
+        }
+        """);
+
+    [Fact]
     public Task Models_with_their_own_He_init_checks_norms_or_leaky_units_do_not_fire() => V.AnalyzerAsync(withRuntime: true, "using NetTricks;\n" + Sources.Usings + """
         sealed class HeInitialised : Module<Tensor, Tensor>
         {
