@@ -60,7 +60,7 @@ internal sealed partial class TrainingCodeModel
             foreach (var node in Index.CallsNamed(name))
             {
                 // Most forward calls are layer calls inside a module's forward, never an evaluation path: skip them before binding.
-                if (node.FirstAncestorOrSelf<MethodDeclarationSyntax>()?.Identifier.ValueText == "forward" || !MayBeOnEvaluationPath(node))
+                if (IsInMethodNamedForward(node) || !MayBeOnEvaluationPath(node))
                     continue;
                 if (GetOperation(node, cancellationToken) is IInvocationOperation call && Classify(call) == StepEventKind.ModelCall && IsOnEvaluationPath(call, cancellationToken))
                     builder.Add(call);
@@ -69,6 +69,17 @@ internal sealed partial class TrainingCodeModel
 
         Interlocked.CompareExchange(ref _evaluationCalls, new StrongBox<ImmutableArray<IInvocationOperation>>(builder.ToImmutable()), null);
         return _evaluationCalls!.Value;
+    }
+
+    private static bool IsInMethodNamedForward(SyntaxNode node)
+    {
+        for (var ancestor = node.Parent; ancestor is not null; ancestor = ancestor.Parent)
+        {
+            if (ancestor is MethodDeclarationSyntax method)
+                return method.Identifier.ValueText == "forward";
+        }
+
+        return false;
     }
 
     private StrongBox<(ImmutableHashSet<string> TypeNames, ImmutableHashSet<ISymbol> Roots)>? _evaluatedModels;
@@ -145,7 +156,9 @@ internal sealed partial class TrainingCodeModel
 
     private bool FunctionMayEvaluate(SyntaxNode call)
     {
-        var function = call.Ancestors().FirstOrDefault(a => a is LocalFunctionStatementSyntax or MethodDeclarationSyntax or ConstructorDeclarationSyntax);
+        var function = call.Parent;
+        while (function is not null and not (LocalFunctionStatementSyntax or MethodDeclarationSyntax or ConstructorDeclarationSyntax))
+            function = function.Parent;
         if (function is null)
             return false;
         return _functionsMayEvaluate.GetOrCompute(function, this, static (function, model) =>

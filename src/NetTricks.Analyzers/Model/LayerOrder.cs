@@ -75,7 +75,7 @@ internal sealed partial class TrainingCodeModel
         };
         if (stored is null || layerCallOrElement.Ancestors().Last() is not { } body)
             return null;
-        var next = body.Descendants().OfType<IInvocationOperation>()
+        var next = body.InvocationsUnder()
             .Where(i => i.Syntax.SpanStart > layerCallOrElement.Syntax.Span.End &&
                 (SymbolEqualityComparer.Default.Equals(ReferencedSymbol(i.Instance ?? i), stored) ||
                  i.Arguments.Any(a => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(a.Value), stored))))

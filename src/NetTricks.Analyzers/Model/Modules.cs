@@ -134,7 +134,7 @@ internal sealed partial class TrainingCodeModel
         {
             var trace = new Trace(cancellationToken);
             output = OutputActivation.Combine(ReturnedValues(forward, cancellationToken).Select(v => OutputOf(v, trace)));
-            var regularizing = GetBody(forward, cancellationToken)?.Descendants().OfType<IInvocationOperation>()
+            var regularizing = GetBody(forward, cancellationToken)?.InvocationsUnder()
                 .Where(i => TorchVocabulary.RegularizingFunctions.Contains(i.TargetMethod.Name) && Symbols.IsTorchSharpType(i.TargetMethod.ContainingType))
                 .Select(i => i.TargetMethod.Name).ToList() ?? new List<string>();
             functionalDropout = regularizing.Any(n => n.Contains("dropout"));

@@ -29,9 +29,9 @@ internal sealed partial class TrainingCodeModel
         if (forward is null || GetBody(forward, cancellationToken) is not { } body)
             return null;
 
-        // One walk of the body: its calls, unless a loop, lambda or local function makes the order unknowable.
+        // The body's calls, unless a loop, lambda or local function makes the order unknowable.
         var invocations = new List<IInvocationOperation>();
-        foreach (var operation in body.Descendants())
+        foreach (var operation in OperationTreeContents.Of(body).Kept(body))
         {
             switch (operation.Kind)
             {

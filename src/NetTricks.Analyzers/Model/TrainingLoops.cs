@@ -174,15 +174,16 @@ internal sealed partial class TrainingCodeModel
         });
 
     /// <summary>
-    /// The invocations (the body itself included when it is one) and the branches under a loop's body, in one walk
-    /// and remembered: the loop's facts, its own iteration's events and the rules read the same body.
+    /// The invocations (the body itself included when it is one) and the branches under a loop's body, from the
+    /// contents of its tree (<see cref="OperationTreeContents"/>) and remembered: the loop's facts, its own
+    /// iteration's events and the rules read the same body.
     /// </summary>
     public LoopBodyContents ContentsOf(ILoopOperation loop) =>
         _loopBodies.GetOrCompute(loop.Syntax, loop, static (_, loop) =>
         {
             var invocations = ImmutableArray.CreateBuilder<IInvocationOperation>();
             var branches = ImmutableArray.CreateBuilder<IBranchOperation>();
-            foreach (var operation in loop.Body.DescendantsAndSelf())
+            foreach (var operation in OperationTreeContents.Of(loop).Kept(loop.Body))
             {
                 if (operation.Kind == OperationKind.Invocation)
                     invocations.Add((IInvocationOperation)operation);
@@ -261,7 +262,7 @@ internal sealed partial class TrainingCodeModel
         {
             var events = ImmutableArray.CreateBuilder<StepEvent>();
             if (GetBody(method, cancellationToken) is { } body)
-                CollectEvents(body.DescendantsOfKind<IInvocationOperation>(OperationKind.Invocation, includeSelf: true), events, viaCall: true, cancellationToken);
+                CollectEvents(OperationTreeContents.Of(body).OfKind<IInvocationOperation>(body, OperationKind.Invocation), events, viaCall: true, cancellationToken);
             var result = events.ToImmutable();
             return inProgress.Count == 1 ? _methodEvents.GetOrAdd(method, result) : result;
         }

@@ -197,7 +197,7 @@ internal sealed partial class TrainingCodeModel
 
     /// <summary>The <c>return</c>s of a body (not <c>yield</c>), outside its lambdas and local functions.</summary>
     public static IEnumerable<IReturnOperation> ReturnsOf(IOperation body) =>
-        body.DescendantsOfKind<IReturnOperation>(OperationKind.Return).Where(ret => !IsInsideNestedFunction(ret, body));
+        OperationTreeContents.Of(body).OfKind<IReturnOperation>(body, OperationKind.Return).Where(ret => !ReferenceEquals(ret, body) && !IsInsideNestedFunction(ret, body));
 
     private static bool IsInsideNestedFunction(IOperation operation, IOperation root)
     {
@@ -334,11 +334,7 @@ internal sealed partial class TrainingCodeModel
     {
         entryReaches = false;
         var root = reference;
-        IOperation top = reference;
-        while (top.Parent is not null)
-            top = top.Parent;
-
-        var writes = WritesByVariable.GetValue(top, CollectWrites).TryGetValue(variable, out var found) ? found : NoWrites;
+        var writes = OperationTreeContents.Of(reference).Writes.TryGetValue(variable, out var found) ? found : NoWrites;
 
         // The writes are in source order: the ones before the read are a prefix, taken latest first.
         var position = root.Syntax.SpanStart;
@@ -373,57 +369,6 @@ internal sealed partial class TrainingCodeModel
 
     private static readonly List<(SyntaxNode Syntax, IOperation? Value)> NoWrites = new();
 
-    // The writes of every variable of a body, collected in one walk per operation tree (keyed by its root, so they
-    // live as long as the tree): asking per reference walked the whole body again for each read.
-    private static readonly ConditionalWeakTable<IOperation, Dictionary<ISymbol, List<(SyntaxNode Syntax, IOperation? Value)>>> WritesByVariable = new();
-
-    private static Dictionary<ISymbol, List<(SyntaxNode Syntax, IOperation? Value)>> CollectWrites(IOperation top)
-    {
-        var writes = new Dictionary<ISymbol, List<(SyntaxNode Syntax, IOperation? Value)>>(SymbolEqualityComparer.Default);
-        void Add(ISymbol? variable, SyntaxNode syntax, IOperation? value)
-        {
-            if (variable is null)
-                return;
-            if (!writes.TryGetValue(variable, out var list))
-                writes[variable] = list = new List<(SyntaxNode Syntax, IOperation? Value)>();
-            list.Add((syntax, value));
-        }
-
-        // Switched on the kind (a virtual property) before any interface cast: this visits every operation of the body.
-        foreach (var operation in top.Descendants())
-        {
-            switch (operation.Kind)
-            {
-                case OperationKind.VariableDeclarator:
-                    var declarator = (IVariableDeclaratorOperation)operation;
-                    var initializer = declarator.GetVariableInitializer();
-                    if (initializer is not null)
-                        Add(declarator.Symbol, declarator.Syntax, initializer.Value);
-                    else if (declarator.Parent?.Parent is IForEachLoopOperation || IsPatternOrOut(declarator))
-                        Add(declarator.Symbol, declarator.Syntax, null);
-                    break;
-                case OperationKind.SimpleAssignment:
-                    var assignment = (ISimpleAssignmentOperation)operation;
-                    Add(ReferencedSymbol(assignment.Target), assignment.Syntax, assignment.Value);
-                    break;
-                case OperationKind.CompoundAssignment:
-                    Add(ReferencedSymbol(((ICompoundAssignmentOperation)operation).Target), operation.Syntax, null);
-                    break;
-                case OperationKind.LocalReference when ((ILocalReferenceOperation)operation).IsDeclaration:
-                    Add(((ILocalReferenceOperation)operation).Local, operation.Syntax, null); // out var / deconstruction: not followed
-                    break;
-                case OperationKind.Argument when ((IArgumentOperation)operation).Parameter?.RefKind is RefKind.Ref or RefKind.Out:
-                    Add(ReferencedSymbol(((IArgumentOperation)operation).Value), operation.Syntax, null);
-                    break;
-            }
-        }
-
-        // In source order (a walk of the operations meets an assignment before the writes inside its value).
-        foreach (var list in writes.Values)
-            list.Sort(static (a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
-        return writes;
-    }
-
     /// <summary>The index of the first write that starts after the position (the count when none does).</summary>
     private static int FirstStartingAfter(List<(SyntaxNode Syntax, IOperation? Value)> writes, int position)
     {
@@ -439,8 +384,6 @@ internal sealed partial class TrainingCodeModel
 
         return low;
     }
-
-    private static bool IsPatternOrOut(IVariableDeclaratorOperation declarator) => declarator.Syntax is SingleVariableDesignationSyntax;
 
     /// <summary>A write reaches a later read on every path when no branch or loop separates them.</summary>
     private static bool AlwaysReaches(SyntaxNode write, SyntaxNode read)

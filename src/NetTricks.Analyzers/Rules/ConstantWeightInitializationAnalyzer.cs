@@ -67,7 +67,7 @@ public sealed class ConstantWeightInitializationAnalyzer : DiagnosticAnalyzer
         var forward = field.ContainingType.GetMembers("forward").OfType<IMethodSymbol>().FirstOrDefault(m => !m.IsAbstract);
         if (forward is null || model.GetBody(forward, context.CancellationToken) is not { } body)
             return null;
-        var call = body.Descendants().OfType<IInvocationOperation>().FirstOrDefault(i =>
+        var call = body.InvocationsUnder().FirstOrDefault(i =>
             model.Classify(i) == StepEventKind.ModelCall && SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(i)!), field));
         return call is null ? null : model.ActivationAfter(call, context.CancellationToken);
     }

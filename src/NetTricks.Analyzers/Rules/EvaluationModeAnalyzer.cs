@@ -74,7 +74,7 @@ public sealed class EvaluationModeAnalyzer : DiagnosticAnalyzer
     private static bool EvalBefore(TrainingCodeModel model, IOperation operation, RuleContext context, int hops = 0)
     {
         var root = operation.Ancestors().Last();
-        if (root.Descendants().OfType<IInvocationOperation>().Any(i => i.Syntax.SpanStart < operation.Syntax.SpanStart && model.Classify(i) == StepEventKind.EvalMode))
+        if (root.InvocationsUnder().Any(i => i.Syntax.SpanStart < operation.Syntax.SpanStart && model.Classify(i) == StepEventKind.EvalMode))
             return true;
         if (hops >= 2 || model.EnclosingMethod(operation, context.CancellationToken) is not { } method)
             return false;

@@ -52,7 +52,7 @@ public sealed class LossTensorAccumulatedAnalyzer : DiagnosticAnalyzer
 
         // A sum that is backpropagated (per-timestep or per-task losses of one step) keeps its graph on purpose.
         var body = context.Operation.Ancestors().Last();
-        if (body.Descendants().OfType<IInvocationOperation>().Any(b => b.TargetMethod.Name == "backward" && b.Instance is { } receiver &&
+        if (body.InvocationsUnder().Any(b => b.TargetMethod.Name == "backward" && b.Instance is { } receiver &&
             SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(receiver), accumulator)))
             return;
 

@@ -55,7 +55,7 @@ public sealed class SchedulerNeverSteppedAnalyzer : DiagnosticAnalyzer
         // Fix: step at the end of each epoch, i.e. of the outermost loop of this method that steps the optimizer.
         // ReduceLROnPlateau needs the validation metric, which only the user can name: no fix there.
         var properties = ImmutableDictionary<string, string?>.Empty;
-        var epochLoop = creation.Ancestors().Last().Descendants().OfType<ILoopOperation>()
+        var epochLoop = creation.Ancestors().Last().LoopsUnder()
             .Where(l => l.Syntax.SpanStart > creation.Syntax.SpanStart &&
                 model.FactsOf(l, context.CancellationToken).Events.Any(e => e.Kind == StepEventKind.OptimizerStep &&
                     SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(TrainingCodeModel.ReceiverOf(e.Invocation)!), optimizer)))
@@ -78,8 +78,11 @@ public sealed class SchedulerNeverSteppedAnalyzer : DiagnosticAnalyzer
                 .Where(op => op is not null)
                 .Select(op => op!)
                 .ToImmutableArray();
+        // By kind first: the walk visits every operation of the method, and only these can refer to a variable.
         return roots.SelectMany(r => r.DescendantsAndSelf())
-            .Where(op => SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(op), scheduler) && op is not IVariableDeclaratorOperation)
+            .Where(op => op.Kind is OperationKind.LocalReference or OperationKind.FieldReference or OperationKind.PropertyReference
+                or OperationKind.ParameterReference or OperationKind.Conversion or OperationKind.Argument &&
+                SymbolEqualityComparer.Default.Equals(TrainingCodeModel.ReferencedSymbol(op), scheduler))
             .GroupBy(op => op.Syntax.SpanStart)
             .Select(g => g.First())
             .ToImmutableArray();

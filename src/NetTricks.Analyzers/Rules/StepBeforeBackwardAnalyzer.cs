@@ -61,7 +61,7 @@ public sealed class StepBeforeBackwardAnalyzer : DiagnosticAnalyzer
             .Where(s => s is not null)
             .ToImmutableHashSet(SymbolEqualityComparer.Default);
         var root = loop.Ancestors().Last();
-        var optimizers = root.Descendants().OfType<IInvocationOperation>().Where(o =>
+        var optimizers = root.InvocationsUnder().Where(o =>
                 model.Symbols.IsOptimizer(o.Type) && model.Symbols.IsTorchSharpType(o.TargetMethod.ContainingType) &&
                 o.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value is { } parameters &&
                 TrainingCodeModel.ParametersReceiver(parameters) is { } receiver && TrainingCodeModel.ReferencedSymbol(receiver) is { } owner && trained.Contains(owner))
@@ -80,6 +80,6 @@ public sealed class StepBeforeBackwardAnalyzer : DiagnosticAnalyzer
     }
 
     private static bool StepsAfter(TrainingCodeModel model, ILoopOperation loop) =>
-        loop.Ancestors().Last().Descendants().OfType<IInvocationOperation>().Any(i =>
+        loop.Ancestors().Last().InvocationsUnder().Any(i =>
             i.Syntax.SpanStart > loop.Syntax.Span.End && model.Classify(i) == StepEventKind.OptimizerStep);
 }
