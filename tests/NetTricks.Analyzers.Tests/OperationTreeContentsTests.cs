@@ -126,7 +126,7 @@ public class OperationTreeContentsTests
     private static bool IsLookedFor(IOperation operation) => operation switch
     {
         IInvocationOperation or IReturnOperation { Kind: OperationKind.Return } or IBranchOperation or ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation
-            or IVariableDeclaratorOperation or ISimpleAssignmentOperation or ICompoundAssignmentOperation => true,
+            or IVariableDeclaratorOperation or ISimpleAssignmentOperation or ICompoundAssignmentOperation or ICoalesceAssignmentOperation => true,
         ILocalReferenceOperation local => local.IsDeclaration,
         IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
         _ => false,

@@ -155,12 +155,20 @@ internal sealed partial class TrainingCodeModel
     };
 
     /// <summary>True when the body of a loop writes the symbol (assignment, compound assignment, ref/out).</summary>
-    public static bool IsWrittenIn(ISymbol symbol, IOperation root) =>
-        root.Descendants().Any(op => op switch
+    public static bool IsWrittenIn(ISymbol symbol, IOperation root)
+    {
+        foreach (var operation in OperationTreeContents.Of(root).Kept(root))
         {
-            IAssignmentOperation assignment => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(assignment.Target), symbol),
-            IVariableDeclaratorOperation declarator => SymbolEqualityComparer.Default.Equals(declarator.Symbol, symbol),
-            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(argument.Value), symbol),
-            _ => false,
-        });
+            if (!ReferenceEquals(operation, root) && operation switch
+            {
+                IAssignmentOperation assignment => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(assignment.Target), symbol),
+                IVariableDeclaratorOperation declarator => SymbolEqualityComparer.Default.Equals(declarator.Symbol, symbol),
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(argument.Value), symbol),
+                _ => false,
+            })
+                return true;
+        }
+
+        return false;
+    }
 }

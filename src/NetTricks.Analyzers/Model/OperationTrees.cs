@@ -8,9 +8,10 @@ namespace NetTricks.Analyzers.Model;
 
 /// <summary>
 /// The operations of one operation tree (a member's body, from its root) that the model and the rules look for —
-/// invocations, returns, branches, loops, lambdas and local functions, and the writes of variables — found in one walk
-/// and kept as long as the tree. A loop's contents, a method's events, its returns and its writes used to be four
-/// walks of the same body, and several rules walked it again per call they looked at.
+/// invocations, returns, branches, loops, lambdas and local functions, and what writes variables (assignments,
+/// declarators, out/ref arguments) — found in one walk and kept as long as the tree. A loop's contents, a method's
+/// events, its returns and its writes used to be separate walks of the same body, and several rules walked it again
+/// per call they looked at.
 /// </summary>
 internal sealed class OperationTreeContents
 {
@@ -148,7 +149,8 @@ internal sealed class OperationTreeContents
     private static bool IsKept(IOperation operation, OperationKind kind) => kind switch
     {
         OperationKind.Invocation or OperationKind.Return or OperationKind.Branch or OperationKind.Loop or OperationKind.AnonymousFunction
-            or OperationKind.LocalFunction or OperationKind.VariableDeclarator or OperationKind.SimpleAssignment or OperationKind.CompoundAssignment => true,
+            or OperationKind.LocalFunction or OperationKind.VariableDeclarator or OperationKind.SimpleAssignment or OperationKind.CompoundAssignment
+            or OperationKind.CoalesceAssignment => true,
         OperationKind.LocalReference => ((ILocalReferenceOperation)operation).IsDeclaration,
         OperationKind.Argument => ((IArgumentOperation)operation).Parameter?.RefKind is RefKind.Ref or RefKind.Out,
         _ => false,
@@ -182,6 +184,10 @@ internal sealed class OperationTreeContents
             var kind = operation.Kind;
             if (IsKept(operation, kind))
                 kept.Add(operation);
+
+            // Leaves (the most frequent operations) have no children to walk.
+            if (kind is OperationKind.LocalReference or OperationKind.Literal or OperationKind.ParameterReference or OperationKind.InstanceReference)
+                continue;
 
             // A loop's body and a local function: their contents are asked for on their own.
             var recorded = kind == OperationKind.LocalFunction || frame.IsLoop && ReferenceEquals(((ILoopOperation)operation.Parent!).Body, operation);
