@@ -1,9 +1,5 @@
-using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Text;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -29,16 +25,9 @@ public class OperationTreeContentsTests
     [Fact]
     public void The_contents_are_what_a_walk_of_every_operation_finds_in_the_samples_and_the_rule_tests_sources()
     {
-        var root = RobustnessTests.RepositoryRoot();
-        var sources = new[] { "samples", "src", "tests" }
-            .SelectMany(folder => Directory.GetFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories))
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
-            .Select(File.ReadAllText)
-            .Concat(TestSourceExtractor.RuleTestFiles(root).SelectMany(file => TestSourceExtractor.Extract(root, file)).SelectMany(c => c.Sources))
-            .ToList();
+        var sources = RepositoryCode.SourcesWithRuleTestSources();
         Assert.True(sources.Count > 300, $"{sources.Count} sources");
-        var random = new Random(20261127);
-        var prefixes = sources.Where((_, i) => i % 4 == 0).Select(s => s.Substring(0, random.Next(s.Length))).ToList(); // code as it is typed
+        var prefixes = RepositoryCode.PrefixesOf(sources); // code as it is typed
 
         int bodies = 0, subtrees = 0, kept = 0, writes = 0;
         foreach (var source in sources.Concat(prefixes))
@@ -90,13 +79,9 @@ public class OperationTreeContentsTests
         // 1,500 nested calls are some 4,500 levels of operations: a walk that recursed per level would need more stack
         // than the small one below holds.
         const int depth = 1_500;
-        var expression = new StringBuilder();
-        for (var i = 0; i < depth; i++)
-            expression.Append("f(");
-        expression.Append('0');
-        expression.Append(')', depth);
+        var expression = RepositoryCode.NestedCalls(depth);
         IOperation? body = null;
-        RunOnThread(() =>
+        RepositoryCode.RunOnThread(() =>
         {
             var tree = CSharpSyntaxTree.ParseText($"class C {{ int f(int x) => x; int M() {{ var y = {expression}; return y; }} }}");
             var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Last();
@@ -104,7 +89,7 @@ public class OperationTreeContentsTests
         }, 64 * 1024 * 1024);
 
         OperationTreeContents? contents = null;
-        RunOnThread(() => contents = OperationTreeContents.Of(body!), 256 * 1024); // a stack overflow here ends the test run
+        RepositoryCode.RunOnThread(() => contents = OperationTreeContents.Of(body!), 256 * 1024); // a stack overflow here ends the test run
 
         Assert.Equal(depth, contents!.OfKind<IInvocationOperation>(body!, OperationKind.Invocation).Count());
         Assert.Single(contents.OfKind<IReturnOperation>(body!, OperationKind.Return));
@@ -176,11 +161,4 @@ public class OperationTreeContentsTests
     }
 
     private static string Display(ISymbol symbol) => symbol.ToDisplayString() + "@" + symbol.Locations.FirstOrDefault()?.SourceSpan.Start;
-
-    private static void RunOnThread(ThreadStart action, int stackSize)
-    {
-        var thread = new Thread(action, stackSize);
-        thread.Start();
-        thread.Join();
-    }
 }

@@ -1,9 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Text;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -97,17 +94,13 @@ public class TreeIndexTests
         // 9,000 levels of syntax: a walk that recursed per level would need a frame for each, more than the small
         // stack below holds. The index's walk keeps its stack of nodes on the heap.
         const int depth = 3_000;
-        var expression = new StringBuilder();
-        for (var i = 0; i < depth; i++)
-            expression.Append("f(");
-        expression.Append('0');
-        expression.Append(')', depth);
+        var expression = RepositoryCode.NestedCalls(depth);
         SyntaxTree? tree = null;
-        RunOnThread(() => tree = CSharpSyntaxTree.ParseText($"class C {{ int f(int x) => x; int M() => {expression}; }}"), 16 * 1024 * 1024);
+        RepositoryCode.RunOnThread(() => tree = CSharpSyntaxTree.ParseText($"class C {{ int f(int x) => x; int M() => {expression}; }}"), 16 * 1024 * 1024);
         Assert.Empty(tree!.GetDiagnostics());
 
         TreeIndex? index = null;
-        RunOnThread(() => index = TreeIndex.For(tree), 256 * 1024); // a stack overflow here ends the test run
+        RepositoryCode.RunOnThread(() => index = TreeIndex.For(tree), 256 * 1024); // a stack overflow here ends the test run
 
         Assert.Equal(depth, index!.CallsNamed("f").Length);
         Assert.Equal("f(0)", index.CallsNamed("f").Last().ToString());
@@ -121,15 +114,8 @@ public class TreeIndexTests
         // A plain walk of every node (but the lists not walked by design) must file the same nodes under the same keys
         // in the same order: on all C# of the repository (samples, the analyzers themselves, tests), on the sources
         // of the rule tests, and on prefixes of them cut as while typing.
-        var root = RobustnessTests.RepositoryRoot();
-        var sources = new[] { "samples", "src", "tests" }
-            .SelectMany(folder => Directory.GetFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories))
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
-            .Select(File.ReadAllText)
-            .Concat(TestSourceExtractor.RuleTestFiles(root).SelectMany(file => TestSourceExtractor.Extract(root, file)).SelectMany(c => c.Sources))
-            .ToList();
-        var random = new Random(20261127);
-        var prefixes = sources.Where((_, i) => i % 4 == 0).Select(s => s.Substring(0, random.Next(s.Length))).ToList();
+        var sources = RepositoryCode.SourcesWithRuleTestSources();
+        var prefixes = RepositoryCode.PrefixesOf(sources);
         Assert.True(sources.Count > 300, $"{sources.Count} sources");
 
         var nodes = 0;
@@ -169,12 +155,5 @@ public class TreeIndexTests
         }
 
         return byKey;
-    }
-
-    private static void RunOnThread(ThreadStart action, int stackSize)
-    {
-        var thread = new Thread(action, stackSize);
-        thread.Start();
-        thread.Join();
     }
 }
