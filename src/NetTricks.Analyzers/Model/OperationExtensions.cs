@@ -7,20 +7,6 @@ namespace NetTricks.Analyzers.Model;
 internal static class OperationExtensions
 {
     /// <summary>
-    /// The descendants (and the operation itself, when asked) of one kind: the kind, a virtual property, is tested
-    /// before the cast, where <c>Descendants().OfType&lt;T&gt;()</c> tests an interface on every operation.
-    /// </summary>
-    public static IEnumerable<T> DescendantsOfKind<T>(this IOperation root, OperationKind kind, bool includeSelf = false)
-        where T : IOperation
-    {
-        foreach (var operation in includeSelf ? Microsoft.CodeAnalysis.Operations.OperationExtensions.DescendantsAndSelf(root) : Microsoft.CodeAnalysis.Operations.OperationExtensions.Descendants(root))
-        {
-            if (operation.Kind == kind)
-                yield return (T)operation;
-        }
-    }
-
-    /// <summary>
     /// The invocations under an operation (not itself), in the order of <c>Descendants()</c>: a list of its tree's
     /// contents when it is a body's root, a loop body or a local function (see <see cref="OperationTreeContents"/>).
     /// </summary>

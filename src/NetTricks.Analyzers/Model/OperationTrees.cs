@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -78,11 +79,10 @@ internal sealed class OperationTreeContents
     {
         get
         {
-            if (_writes is { } known)
+            if (Volatile.Read(ref _writes) is { } known)
                 return known;
             var writes = CollectWrites();
-            lock (_kept)
-                return _writes ??= writes;
+            return Interlocked.CompareExchange(ref _writes, writes, null) ?? writes; // racing threads: the first one published wins
         }
     }
 
