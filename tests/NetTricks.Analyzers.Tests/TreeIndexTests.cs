@@ -135,6 +135,38 @@ public class TreeIndexTests
         Assert.True(nodes > 20_000, $"{nodes} indexed nodes"); // the comparison covered real code, not a handful of calls
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task The_compilation_index_built_by_threads_asking_at_once_equals_one_built_by_one_thread()
+    {
+        // Under concurrent analysis the threads that need the compilation-wide index first share the trees to index
+        // and one of them merges: the result must be the index one thread builds, every key in tree order.
+        var sources = RepositoryCode.SourcesWithRuleTestSources();
+        SyntaxTree[] Parse() => sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, path: $"f{i}.cs")).ToArray();
+        var alone = new CodeIndex(CSharpCompilation.Create("alone", Parse()));
+        var shared = new CodeIndex(CSharpCompilation.Create("shared", Parse()));
+
+        const int Threads = 4;
+        using var allStarted = new System.Threading.Barrier(Threads);
+        var askers = Enumerable.Range(0, Threads).Select(i => System.Threading.Tasks.Task.Factory.StartNew(() =>
+        {
+            allStarted.SignalAndWait();
+            return shared.CallsNamed("Add").Length;
+        }, System.Threading.Tasks.TaskCreationOptions.LongRunning)).ToArray();
+        var counts = await System.Threading.Tasks.Task.WhenAll(askers).WaitAsync(TimeSpan.FromSeconds(60)); // a deadlock fails here
+
+        static IEnumerable<(string, int)> Where(IEnumerable<SyntaxNode> nodes) => nodes.Select(node => (node.SyntaxTree.FilePath, node.SpanStart));
+        Assert.Equal(alone.Names.OrderBy(k => k, StringComparer.Ordinal), shared.Names.OrderBy(k => k, StringComparer.Ordinal));
+        var filed = 0;
+        foreach (var name in alone.Names)
+        {
+            Assert.Equal(Where(alone.CallsNamed(name)), Where(shared.CallsNamed(name)));
+            filed += alone.CallsNamed(name).Length;
+        }
+
+        Assert.All(counts, count => Assert.Equal(alone.CallsNamed("Add").Length, count));
+        Assert.True(filed > 20_000, $"{filed} indexed nodes");
+    }
+
     private static Dictionary<string, List<SyntaxNode>> ByKeyOfEveryNode(SyntaxTree tree)
     {
         var byKey = new Dictionary<string, List<SyntaxNode>>(StringComparer.Ordinal);

@@ -16,10 +16,10 @@ namespace NetTricks.Analyzers.Model;
 /// </summary>
 internal sealed class CodeIndex
 {
-    private readonly Compilation _compilation;
+    private readonly ImmutableArray<SyntaxTree> _trees;
     private Dictionary<string, ImmutableArray<SyntaxNode>>? _merged;
 
-    public CodeIndex(Compilation compilation) => _compilation = compilation;
+    public CodeIndex(Compilation compilation) => _trees = compilation.SyntaxTrees.ToImmutableArray();
 
     /// <summary>Every call of that simple name in the compilation, in tree order, from the trees' indices merged once.</summary>
     public ImmutableArray<SyntaxNode> CallsNamed(string name) =>
@@ -30,12 +30,27 @@ internal sealed class CodeIndex
 
     // One pass over every tree's keys on first need: the rules ask for hundreds of names (every method whose callers
     // they follow), and looking each one up in every tree's index cost more than merging them all once.
+    // Under concurrent analysis (csc's default) the first callbacks of several files all need it at once: each such
+    // thread indexes the trees no other thread has taken yet, then one of them merges while the others wait for it.
+    // Before, each thread built the whole index (every analysis of `training` indexed about a third of its trees twice).
     private Dictionary<string, ImmutableArray<SyntaxNode>> Merged()
     {
         if (Volatile.Read(ref _merged) is { } merged)
             return merged;
+        var trees = _trees;
+        for (var next = Interlocked.Increment(ref _nextTreeToIndex) - 1; next < trees.Length; next = Interlocked.Increment(ref _nextTreeToIndex) - 1)
+            TreeIndex.For(trees[next]);
+        lock (_gate)
+            return _merged ??= Merge(_trees);
+    }
+
+    private readonly object _gate = new();
+    private int _nextTreeToIndex;
+
+    private static Dictionary<string, ImmutableArray<SyntaxNode>> Merge(ImmutableArray<SyntaxTree> trees)
+    {
         var builders = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(System.StringComparer.Ordinal);
-        foreach (var tree in _compilation.SyntaxTrees)
+        foreach (var tree in trees)
         {
             foreach (var pair in TreeIndex.For(tree).ByName)
             {
@@ -48,8 +63,7 @@ internal sealed class CodeIndex
         var result = new Dictionary<string, ImmutableArray<SyntaxNode>>(builders.Count, System.StringComparer.Ordinal);
         foreach (var pair in builders)
             result[pair.Key] = pair.Value.Count == pair.Value.Capacity ? pair.Value.MoveToImmutable() : pair.Value.ToImmutable();
-        Interlocked.CompareExchange(ref _merged, result, null);
-        return _merged!;
+        return result;
     }
 
     public static string? SimpleName(SyntaxNode expression) => expression switch

@@ -50,10 +50,11 @@ internal sealed partial class TrainingCodeModel
     private StrongBox<ImmutableArray<IInvocationOperation>>? _evaluationCalls;
 
     /// <summary>Every model call on an evaluation path in the compilation, bound once on first need.</summary>
-    public ImmutableArray<IInvocationOperation> EvaluationCalls(CancellationToken cancellationToken)
+    public ImmutableArray<IInvocationOperation> EvaluationCalls(CancellationToken cancellationToken) =>
+        Memo.Once(ref _evaluationCalls, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeEvaluationCalls(s.CancellationToken));
+
+    private ImmutableArray<IInvocationOperation> ComputeEvaluationCalls(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _evaluationCalls) is { } cached)
-            return cached.Value;
         var builder = ImmutableArray.CreateBuilder<IInvocationOperation>();
         foreach (var name in TorchVocabulary.ForwardNames)
         {
@@ -67,8 +68,7 @@ internal sealed partial class TrainingCodeModel
             }
         }
 
-        Interlocked.CompareExchange(ref _evaluationCalls, new StrongBox<ImmutableArray<IInvocationOperation>>(builder.ToImmutable()), null);
-        return _evaluationCalls!.Value;
+        return builder.ToImmutable();
     }
 
     private static bool IsInMethodNamedForward(SyntaxNode node)
@@ -88,10 +88,11 @@ internal sealed partial class TrainingCodeModel
     /// What evaluation paths run, computed once: the user module types evaluated, and the variables (locals, fields,
     /// parameters and the variables those parameters receive) that hold evaluated models.
     /// </summary>
-    public (ImmutableHashSet<string> TypeNames, ImmutableHashSet<ISymbol> Roots) EvaluatedModels(CancellationToken cancellationToken)
+    public (ImmutableHashSet<string> TypeNames, ImmutableHashSet<ISymbol> Roots) EvaluatedModels(CancellationToken cancellationToken) =>
+        Memo.Once(ref _evaluatedModels, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeEvaluatedModels(s.CancellationToken));
+
+    private (ImmutableHashSet<string> TypeNames, ImmutableHashSet<ISymbol> Roots) ComputeEvaluatedModels(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _evaluatedModels) is { } cached)
-            return cached.Value;
         var names = ImmutableHashSet.CreateBuilder<string>();
         var roots = ImmutableHashSet.CreateBuilder<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var call in EvaluationCalls(cancellationToken))
@@ -104,8 +105,7 @@ internal sealed partial class TrainingCodeModel
             roots.UnionWith(RootSymbols(receiver, cancellationToken));
         }
 
-        Interlocked.CompareExchange(ref _evaluatedModels, new StrongBox<(ImmutableHashSet<string>, ImmutableHashSet<ISymbol>)>((names.ToImmutable(), roots.ToImmutable())), null);
-        return _evaluatedModels!.Value;
+        return (names.ToImmutable(), roots.ToImmutable());
     }
 
     /// <summary>The locals and fields a module value comes from, following parameters to their call sites (a few hops).</summary>

@@ -183,13 +183,7 @@ internal sealed partial class TrainingCodeModel
     /// <summary>The ML.NET types, or null when the compilation does not reference ML.NET.</summary>
     public MlNetSymbols? MlNet
     {
-        get
-        {
-            if (Volatile.Read(ref _mlNet) is { } cached)
-                return cached.Value;
-            Interlocked.CompareExchange(ref _mlNet, new StrongBox<MlNetSymbols?>(MlNetSymbols.TryCreate(Compilation)), null);
-            return _mlNet!.Value;
-        }
+        get => Memo.Once(ref _mlNet, _factsGate, Compilation, static compilation => MlNetSymbols.TryCreate(compilation));
     }
 
     /// <summary>
@@ -296,10 +290,11 @@ internal sealed partial class TrainingCodeModel
     // ---------------------------------------------------------------------------------------------------------
 
     /// <summary>Every ML.NET estimator fitted in the compilation (<c>Fit</c>, <c>CrossValidate</c>), bound once on first need.</summary>
-    public ImmutableArray<PipelineRun> PipelineRuns(CancellationToken cancellationToken)
+    public ImmutableArray<PipelineRun> PipelineRuns(CancellationToken cancellationToken) =>
+        Memo.Once(ref _pipelineRuns, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputePipelineRuns(s.CancellationToken));
+
+    private ImmutableArray<PipelineRun> ComputePipelineRuns(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _pipelineRuns) is { } cached)
-            return cached.Value;
         var builder = ImmutableArray.CreateBuilder<PipelineRun>();
         if (MlNet is { } ml)
         {
@@ -316,8 +311,7 @@ internal sealed partial class TrainingCodeModel
             }
         }
 
-        Interlocked.CompareExchange(ref _pipelineRuns, new StrongBox<ImmutableArray<PipelineRun>>(builder.ToImmutable()), null);
-        return _pipelineRuns!.Value;
+        return builder.ToImmutable();
     }
 
     /// <summary>
@@ -348,10 +342,11 @@ internal sealed partial class TrainingCodeModel
     /// of its first step there, in the order of the runs: built once, where asking per trainer scanned every step
     /// of every run of the compilation.
     /// </summary>
-    private Dictionary<SyntaxNode, List<(PipelineRun Run, ImmutableArray<PipelineStep> Steps, int Index)>> RunsByTrainer(CancellationToken cancellationToken)
+    private Dictionary<SyntaxNode, List<(PipelineRun Run, ImmutableArray<PipelineStep> Steps, int Index)>> RunsByTrainer(CancellationToken cancellationToken) =>
+        Memo.Once(ref _runsByTrainer, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeRunsByTrainer(s.CancellationToken));
+
+    private Dictionary<SyntaxNode, List<(PipelineRun Run, ImmutableArray<PipelineStep> Steps, int Index)>> ComputeRunsByTrainer(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _runsByTrainer) is { } cached)
-            return cached.Value;
         var byTrainer = new Dictionary<SyntaxNode, List<(PipelineRun, ImmutableArray<PipelineStep>, int)>>();
         foreach (var run in PipelineRuns(cancellationToken))
         {
@@ -370,8 +365,7 @@ internal sealed partial class TrainingCodeModel
             }
         }
 
-        Interlocked.CompareExchange(ref _runsByTrainer, new StrongBox<Dictionary<SyntaxNode, List<(PipelineRun, ImmutableArray<PipelineStep>, int)>>>(byTrainer), null);
-        return _runsByTrainer!.Value;
+        return byTrainer;
     }
 
     /// <summary>The feature column a trainer reads: its <c>featureColumnName</c> argument (default "Features") or its options' <c>FeatureColumnName</c>.</summary>
@@ -675,10 +669,11 @@ internal sealed partial class TrainingCodeModel
     private sealed record Scoring(IInvocationOperation Fit, IOperation Transformer, IOperation EvaluatedData, string EvaluatedRows, string FittedRows);
 
     /// <summary>Every ML.NET <c>Evaluate</c>/<c>EvaluateNonCalibrated</c> call of the compilation, bound once on first need.</summary>
-    private ImmutableArray<IInvocationOperation> MlNetEvaluations(CancellationToken cancellationToken)
+    private ImmutableArray<IInvocationOperation> MlNetEvaluations(CancellationToken cancellationToken) =>
+        Memo.Once(ref _mlNetEvaluations, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeMlNetEvaluations(s.CancellationToken));
+
+    private ImmutableArray<IInvocationOperation> ComputeMlNetEvaluations(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _mlNetEvaluations) is { } cached)
-            return cached.Value;
         var builder = ImmutableArray.CreateBuilder<IInvocationOperation>();
         foreach (var node in Index.CallsNamed("Evaluate").AddRange(Index.CallsNamed("EvaluateNonCalibrated")))
         {
@@ -686,8 +681,7 @@ internal sealed partial class TrainingCodeModel
                 builder.Add(call);
         }
 
-        Interlocked.CompareExchange(ref _mlNetEvaluations, new StrongBox<ImmutableArray<IInvocationOperation>>(builder.ToImmutable()), null);
-        return _mlNetEvaluations!.Value;
+        return builder.ToImmutable();
     }
 
     public bool IsMlNetEvaluate(IInvocationOperation call) =>
@@ -838,15 +832,10 @@ internal sealed partial class TrainingCodeModel
     /// </summary>
     public ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>> ScoresOnTrainingTensors(SyntaxTree tree, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _trainingTensorScores) is not { } byTree)
-        {
-            var sites = HasTorchSharp ? ComputeScoresOnTrainingTensors(cancellationToken) : ImmutableDictionary<SyntaxNode, TrainingTensorScore>.Empty;
-            var grouped = sites.GroupBy(site => site.Key.SyntaxTree).ToDictionary(group => group.Key, group => group.ToImmutableArray());
-            Interlocked.CompareExchange(ref _trainingTensorScores, new StrongBox<Dictionary<SyntaxTree, ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>>>(grouped), null);
-            byTree = _trainingTensorScores!;
-        }
-
-        return byTree.Value.TryGetValue(tree, out var found) ? found : ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>.Empty;
+        var byTree = Memo.Once(ref _trainingTensorScores, _factsGate, (Model: this, CancellationToken: cancellationToken), static s =>
+            (s.Model.HasTorchSharp ? s.Model.ComputeScoresOnTrainingTensors(s.CancellationToken) : ImmutableDictionary<SyntaxNode, TrainingTensorScore>.Empty)
+                .GroupBy(site => site.Key.SyntaxTree).ToDictionary(group => group.Key, group => group.ToImmutableArray()));
+        return byTree.TryGetValue(tree, out var found) ? found : ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>.Empty;
     }
 
     private ImmutableDictionary<SyntaxNode, TrainingTensorScore> ComputeScoresOnTrainingTensors(CancellationToken cancellationToken)

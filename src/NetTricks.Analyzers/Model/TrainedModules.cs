@@ -22,17 +22,17 @@ internal sealed partial class TrainingCodeModel
         TrainedModuleCreations(cancellationToken).Contains(Unwrap(creation).Syntax);
 
     /// <summary>The syntax of every module creation that is part of a trained model, computed once.</summary>
-    private ImmutableHashSet<SyntaxNode> TrainedModuleCreations(CancellationToken cancellationToken)
+    private ImmutableHashSet<SyntaxNode> TrainedModuleCreations(CancellationToken cancellationToken) =>
+        Memo.Once(ref _trainedModuleCreations, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeTrainedModuleCreations(s.CancellationToken));
+
+    private ImmutableHashSet<SyntaxNode> ComputeTrainedModuleCreations(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _trainedModuleCreations) is { } cached)
-            return cached.Value;
         var creations = new HashSet<SyntaxNode>();
         var types = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         foreach (var module in TrainedModuleValues(cancellationToken))
             CollectCreations(module, creations, types, new Trace(cancellationToken));
 
-        Interlocked.CompareExchange(ref _trainedModuleCreations, new StrongBox<ImmutableHashSet<SyntaxNode>>(creations.ToImmutableHashSet()), null);
-        return _trainedModuleCreations!.Value;
+        return creations.ToImmutableHashSet();
     }
 
     /// <summary>The module expressions that are trained: receivers of model calls feeding a backward loss, and modules whose parameters a stepped optimizer holds.</summary>

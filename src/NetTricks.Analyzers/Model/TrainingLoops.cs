@@ -84,10 +84,11 @@ internal sealed partial class TrainingCodeModel
     private StrongBox<ImmutableArray<IInvocationOperation>>? _optimizerSteps;
 
     /// <summary>Every <c>optimizer.step()</c> call in the compilation, bound once on first need.</summary>
-    public ImmutableArray<IInvocationOperation> OptimizerSteps(CancellationToken cancellationToken)
+    public ImmutableArray<IInvocationOperation> OptimizerSteps(CancellationToken cancellationToken) =>
+        Memo.Once(ref _optimizerSteps, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeOptimizerSteps(s.CancellationToken));
+
+    private ImmutableArray<IInvocationOperation> ComputeOptimizerSteps(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _optimizerSteps) is { } cached)
-            return cached.Value;
         var builder = ImmutableArray.CreateBuilder<IInvocationOperation>();
         foreach (var node in Index.CallsNamed("step"))
         {
@@ -95,9 +96,7 @@ internal sealed partial class TrainingCodeModel
                 builder.Add(step);
         }
 
-        // Racing threads compute the same list; the first one published wins.
-        Interlocked.CompareExchange(ref _optimizerSteps, new StrongBox<ImmutableArray<IInvocationOperation>>(builder.ToImmutable()), null);
-        return _optimizerSteps!.Value;
+        return builder.ToImmutable();
     }
 
     private StrongBox<Dictionary<ISymbol, ImmutableArray<IInvocationOperation>>>? _optimizerStepsByOptimizer;
@@ -108,17 +107,11 @@ internal sealed partial class TrainingCodeModel
     /// </summary>
     public ImmutableArray<IInvocationOperation> OptimizerStepsOf(ISymbol optimizer, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _optimizerStepsByOptimizer) is not { } grouped)
-        {
-            var byOptimizer = OptimizerSteps(cancellationToken)
-                .Where(step => ReferencedSymbol(ReceiverOf(step)!) is not null)
-                .GroupBy(step => ReferencedSymbol(ReceiverOf(step)!)!, SymbolEqualityComparer.Default)
-                .ToDictionary(group => group.Key, group => group.ToImmutableArray(), SymbolEqualityComparer.Default);
-            Interlocked.CompareExchange(ref _optimizerStepsByOptimizer, new StrongBox<Dictionary<ISymbol, ImmutableArray<IInvocationOperation>>>(byOptimizer), null);
-            grouped = _optimizerStepsByOptimizer!;
-        }
-
-        return grouped.Value!.TryGetValue(optimizer, out var found) ? found : ImmutableArray<IInvocationOperation>.Empty;
+        var grouped = Memo.Once(ref _optimizerStepsByOptimizer, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.OptimizerSteps(s.CancellationToken)
+            .Where(step => ReferencedSymbol(ReceiverOf(step)!) is not null)
+            .GroupBy(step => ReferencedSymbol(ReceiverOf(step)!)!, SymbolEqualityComparer.Default)
+            .ToDictionary(group => group.Key, group => group.ToImmutableArray(), SymbolEqualityComparer.Default));
+        return grouped.TryGetValue(optimizer, out var found) ? found : ImmutableArray<IInvocationOperation>.Empty;
     }
 
     /// <summary>Classifies a call as a training step event, or null.</summary>
