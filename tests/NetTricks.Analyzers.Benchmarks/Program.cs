@@ -29,7 +29,8 @@ using NetTricks.Analyzers.Tests.Corpus;
 // with this one (B) in one process, alternating runs, in thread CPU. NETTRICKS_BENCH_ALLOC=1 prints what NetTricks
 // allocates by type (the runtime's allocation samples, with NetTricks minus baseline). NETTRICKS_BENCH_ANALYZERS=<path to another
 // NetTricks.Analyzers.dll> measures that build instead of this one (ab-processes.sh compares two builds process by process).
-// NETTRICKS_BENCH_WITHOUT=<analyzer class names, comma-separated> leaves those analyzers out.
+// NETTRICKS_BENCH_WITHOUT=<analyzer class names, comma-separated> leaves those analyzers out. NETTRICKS_BENCH_CONCURRENT=1
+// compiles and analyzes concurrently, as csc does by default (see below).
 var minimumLines = args.Length > 0 ? int.Parse(args[0]) : 50_000;
 var repetitions = Math.Max(1, args.Length > 1 ? int.Parse(args[1]) : 5);
 const int WarmUps = 2;
@@ -42,6 +43,10 @@ const int QuietJitMethods = 1000;
 const int MaxWarmUps = 10;
 var onlyCorpus = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_CORPUS");
 var detail = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_DETAIL") == "1";
+// csc compiles and runs analyzers concurrently by default (no /parallel- on a dotnet build's command line). The main
+// rows run both on one thread, so each side is the total work of that thread; NETTRICKS_BENCH_CONCURRENT=1 measures as
+// csc runs: concurrentBuild and concurrentAnalysis on, the compiler's side in process CPU time (all its threads).
+var concurrent = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_CONCURRENT") == "1";
 
 var netTricks = AnalyzersOf(typeof(Descriptors).Assembly);
 if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_ANALYZERS") is { Length: > 0 } otherBuild)
@@ -243,7 +248,8 @@ if (profileRuns > 0)
     return 0;
 }
 
-Console.WriteLine($"NetTricks analyzer cost: {netTricks.Length} analyzers, {repetitions} repetitions after {WarmUps}-{MaxWarmUps} warm-ups, until one runs with the JIT quiet (< {QuietJitMethods} methods compiled) (medians), .NET {Environment.Version}, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
+Console.WriteLine($"NetTricks analyzer cost: {netTricks.Length} analyzers, {repetitions} repetitions after {WarmUps}-{MaxWarmUps} warm-ups, until one runs with the JIT quiet (< {QuietJitMethods} methods compiled) (medians), .NET {Environment.Version}, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC" +
+    (concurrent ? "; concurrent build and analysis as csc runs them, compiler ms in process CPU time" : "; compile and analysis on one thread"));
 Console.WriteLine($"{"corpus",-18} {"files",6} {"lines",8} {"compiler ms",12} {"NetTricks ms",13} {"ratio",8} {"CPU ratio",10} {"vs emit",8} {"diagnostics",12} {"wall +ms",9} {"wall +%",8} {"alloc MB",9}");
 var results = new List<(Corpus Corpus, Result Result)>();
 foreach (var corpus in corpora)
@@ -292,29 +298,33 @@ Result Measure(Corpus corpus)
         // freshly parsed trees for each measurement: nothing bound or indexed is shared between them.
         // concurrentBuild: false, so all of it runs on this thread, whose CPU time is read inside each timed step.
         var (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
-        long compilerCpu = 0;
+        long compilerCpu = 0, emitCpu = 0;
         SyntaxTree[] parsed = Array.Empty<SyntaxTree>();
         var parseMs = Timed(() =>
         {
-            var cpu = ThreadCpu.Now();
+            var cpu = concurrent ? ProcessCpuNs() : ThreadCpu.Now();
             parsed = Parse(corpus);
-            compilerCpu += ThreadCpu.Now() - cpu;
+            compilerCpu += (concurrent ? ProcessCpuNs() : ThreadCpu.Now()) - cpu;
         }).Ms;
         var compilation = Compile(parsed, corpus.References);
         var emitMs = Timed(() =>
         {
-            var cpu = ThreadCpu.Now();
+            var cpu = concurrent ? ProcessCpuNs() : ThreadCpu.Now();
             using var stream = new MemoryStream();
             using var pdb = new MemoryStream();
             using var referenceAssembly = new MemoryStream(); // SDK projects produce one by default (ProduceReferenceAssembly, csc /refout)
             var emit = compilation.Emit(stream, pdb, metadataPEStream: referenceAssembly,
                 options: new Microsoft.CodeAnalysis.Emit.EmitOptions(debugInformationFormat: Microsoft.CodeAnalysis.Emit.DebugInformationFormat.PortablePdb, includePrivateMembers: false));
-            compilerCpu += ThreadCpu.Now() - cpu;
+            emitCpu = (concurrent ? ProcessCpuNs() : ThreadCpu.Now()) - cpu;
+            compilerCpu += emitCpu;
             if (!emit.Success)
                 throw new InvalidOperationException($"{corpus.Name} does not compile:\n" + string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
         }).Ms;
         var compilerCpuMs = compilerCpu / 1e6;
-        var compilerMs = parseMs + emitMs;
+        // On one thread the compiler's wall-clock time is its work; concurrently, its work is the CPU time of its threads.
+        var compilerMs = concurrent ? compilerCpuMs : parseMs + emitMs;
+        if (concurrent)
+            emitMs = emitCpu / 1e6;
 
         // The ratio is read from a run of the NetTricks analyzers as they ship (the driver's telemetry, as
         // ReportAnalyzer measures). The CPU ratio comes from a third run, with each callback wrapped and timed in thread
@@ -370,9 +380,10 @@ Result Measure(Corpus corpus)
     // building the compiler's declaration table and reference bindings.
     var compilation = Compile(trees, references);
     compilation.GetDeclarationDiagnostics();
-    // concurrentAnalysis: false and logAnalyzerExecutionTime: true, as `dotnet build -p:ReportAnalyzer=true` measures.
+    // logAnalyzerExecutionTime: true, as `dotnet build -p:ReportAnalyzer=true` measures; concurrentAnalysis as csc
+    // runs it (on) only in the concurrent mode.
     var withAnalyzers = compilation.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
-        new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
+        new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: concurrent, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
     var diagnostics = ImmutableArray<Diagnostic>.Empty;
     var run = Timed(() => diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).Result);
     var telemetry = analyzers.ToDictionary(a => a, a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).Result);
@@ -384,11 +395,13 @@ static ImmutableArray<DiagnosticAnalyzer> AnalyzersOf(System.Reflection.Assembly
     .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
     .ToImmutableArray();
 
+static long ProcessCpuNs() => (long)(Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds * 1e6);
+
 static (T, T) Swap<T>(T first, T second) => (second, first);
 
-static CSharpCompilation Compile(SyntaxTree[] trees, IReadOnlyList<MetadataReference> references) =>
+CSharpCompilation Compile(SyntaxTree[] trees, IReadOnlyList<MetadataReference> references) =>
     CSharpCompilation.Create("Bench", trees, references, new CSharpCompilationOptions(
-        OutputKind.DynamicallyLinkedLibrary, concurrentBuild: false, nullableContextOptions: NullableContextOptions.Enable));
+        OutputKind.DynamicallyLinkedLibrary, concurrentBuild: concurrent, nullableContextOptions: NullableContextOptions.Enable));
 
 static (double Ms, long Allocated, double GcPauseMs, int Gen0, int Gen2) Timed(Action action)
 {
