@@ -33,6 +33,7 @@ internal sealed class CodeIndex
     // Under concurrent analysis (csc's default) the first callbacks of several files all need it at once: each such
     // thread indexes the trees no other thread has taken yet, then one of them merges while the others wait for it.
     // Before, each thread built the whole index (every analysis of `training` indexed about a third of its trees twice).
+    // A thread computing a model fact (Fact<T>) may wait here; merging asks no fact, so no two threads wait for each other.
     private Dictionary<string, ImmutableArray<SyntaxNode>> Merged()
     {
         if (Volatile.Read(ref _merged) is { } merged)

@@ -47,11 +47,11 @@ internal sealed partial class TrainingCodeModel
         return MayBeUnderGradGuard(modelCall.Syntax, EnclosingMethodNames(modelCall.Syntax), 0) && IsUnderNoGrad(modelCall, cancellationToken);
     }
 
-    private StrongBox<ImmutableArray<IInvocationOperation>>? _evaluationCalls;
+    private readonly Fact<ImmutableArray<IInvocationOperation>> _evaluationCalls = new();
 
     /// <summary>Every model call on an evaluation path in the compilation, bound once on first need.</summary>
     public ImmutableArray<IInvocationOperation> EvaluationCalls(CancellationToken cancellationToken) =>
-        Memo.Once(ref _evaluationCalls, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeEvaluationCalls(s.CancellationToken));
+        _evaluationCalls.Get((Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeEvaluationCalls(s.CancellationToken));
 
     private ImmutableArray<IInvocationOperation> ComputeEvaluationCalls(CancellationToken cancellationToken)
     {
@@ -82,14 +82,14 @@ internal sealed partial class TrainingCodeModel
         return false;
     }
 
-    private StrongBox<(ImmutableHashSet<string> TypeNames, ImmutableHashSet<ISymbol> Roots)>? _evaluatedModels;
+    private readonly Fact<(ImmutableHashSet<string> TypeNames, ImmutableHashSet<ISymbol> Roots)> _evaluatedModels = new();
 
     /// <summary>
     /// What evaluation paths run, computed once: the user module types evaluated, and the variables (locals, fields,
     /// parameters and the variables those parameters receive) that hold evaluated models.
     /// </summary>
     public (ImmutableHashSet<string> TypeNames, ImmutableHashSet<ISymbol> Roots) EvaluatedModels(CancellationToken cancellationToken) =>
-        Memo.Once(ref _evaluatedModels, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeEvaluatedModels(s.CancellationToken));
+        _evaluatedModels.Get((Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeEvaluatedModels(s.CancellationToken));
 
     private (ImmutableHashSet<string> TypeNames, ImmutableHashSet<ISymbol> Roots) ComputeEvaluatedModels(CancellationToken cancellationToken)
     {

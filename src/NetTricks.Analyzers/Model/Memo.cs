@@ -17,25 +17,61 @@ internal static class Memo
         where TKey : notnull =>
         cache.TryGetValue(key, out var known) ? known : cache.GetOrAdd(key, compute(key, state));
 
-    /// <summary>
-    /// A compilation-wide fact, computed by one thread while the others wait for it. Under concurrent analysis (how
-    /// csc runs analyzers by default) the first callbacks of several files ask for the same facts at once, and when
-    /// racing threads each computed and the first published, every analysis of <c>training</c> computed the merged
-    /// index and NT6002's facts twice. One gate per model: facts ask each other only on the thread computing them (the
-    /// monitor is reentrant), so a single lock cannot deadlock. A computation that is cancelled or throws leaves the
-    /// fact unset for the next caller.
-    /// </summary>
-    public static T Once<T, TState>(ref StrongBox<T>? fact, object gate, TState state, Func<TState, T> compute)
+    /// <summary>How many facts (<see cref="Fact{T}"/>) the current thread is computing: a thread computing one never waits for another.</summary>
+    [ThreadStatic]
+    internal static int t_factsComputing;
+}
+
+/// <summary>
+/// A compilation-wide fact, computed once on first need. Under concurrent analysis (how csc runs analyzers by default)
+/// the first callbacks of several files ask for the same facts at once; when racing threads each computed and the first
+/// published, every analysis of <c>training</c> computed the merged index and NT6002's facts twice. So a thread that
+/// computes no fact yet waits for the one computing this fact. A thread already computing another fact does not wait
+/// (that other thread might be waiting for its fact: facts ask each other) and computes this one itself when its gate
+/// is taken; only a thread holding no gate ever blocks, so no two threads can wait for each other. Each fact has its own
+/// gate, so facts that do not depend on each other are computed side by side. A computation that is cancelled or
+/// throws leaves the fact unset for the next caller; the first value published is the one every caller gets.
+/// </summary>
+internal sealed class Fact<T>
+{
+    private StrongBox<T>? _value;
+
+    public Fact()
     {
-        if (Volatile.Read(ref fact) is { } known)
+    }
+
+    public Fact(T known) => _value = new StrongBox<T>(known);
+
+    public T Get<TState>(TState state, Func<TState, T> compute)
+    {
+        if (Volatile.Read(ref _value) is { } known)
             return known.Value;
-        lock (gate)
+        var gateTaken = false;
+        try
         {
-            if (fact is { } computed)
+            if (Memo.t_factsComputing == 0)
+                Monitor.Enter(this, ref gateTaken);
+            else
+                Monitor.TryEnter(this, ref gateTaken);
+            if (Volatile.Read(ref _value) is { } computed)
                 return computed.Value;
-            var value = compute(state);
-            Volatile.Write(ref fact, new StrongBox<T>(value));
-            return value;
+            T value;
+            Memo.t_factsComputing++;
+            try
+            {
+                value = compute(state);
+            }
+            finally
+            {
+                Memo.t_factsComputing--;
+            }
+
+            return (Interlocked.CompareExchange(ref _value, new StrongBox<T>(value), null) ?? _value).Value;
+        }
+        finally
+        {
+            if (gateTaken)
+                Monitor.Exit(this);
         }
     }
 }

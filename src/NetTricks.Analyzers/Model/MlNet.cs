@@ -168,14 +168,14 @@ internal sealed partial class TrainingCodeModel
 
     // The steps that made the columns of each run's data, shared by every trainer of the run.
     private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<PipelineStep>> _runDataSteps = new();
-    private StrongBox<MlNetSymbols?>? _mlNet;
-    private StrongBox<ImmutableArray<PipelineRun>>? _pipelineRuns;
-    private StrongBox<ImmutableArray<IInvocationOperation>>? _mlNetEvaluations;
-    private StrongBox<Dictionary<SyntaxTree, ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>>>? _trainingTensorScores;
+    private readonly Fact<MlNetSymbols?> _mlNet = new();
+    private readonly Fact<ImmutableArray<PipelineRun>> _pipelineRuns = new();
+    private readonly Fact<ImmutableArray<IInvocationOperation>> _mlNetEvaluations = new();
+    private readonly Fact<Dictionary<SyntaxTree, ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>>> _trainingTensorScores = new();
 
     /// <summary>A model for an ML.NET-only compilation: no TorchSharp symbols.</summary>
     private TrainingCodeModel(Compilation compilation, MlNetSymbols mlNet)
-        : this(compilation, (TorchSymbols)null!) => _mlNet = new StrongBox<MlNetSymbols?>(mlNet);
+        : this(compilation, (TorchSymbols)null!) => _mlNet = new Fact<MlNetSymbols?>(mlNet);
 
     /// <summary>False for the model of an ML.NET-only compilation: then <see cref="Symbols"/> must not be used.</summary>
     public bool HasTorchSharp => Symbols is not null;
@@ -183,7 +183,7 @@ internal sealed partial class TrainingCodeModel
     /// <summary>The ML.NET types, or null when the compilation does not reference ML.NET.</summary>
     public MlNetSymbols? MlNet
     {
-        get => Memo.Once(ref _mlNet, _factsGate, Compilation, static compilation => MlNetSymbols.TryCreate(compilation));
+        get => _mlNet.Get(Compilation, static compilation => MlNetSymbols.TryCreate(compilation));
     }
 
     /// <summary>
@@ -291,7 +291,7 @@ internal sealed partial class TrainingCodeModel
 
     /// <summary>Every ML.NET estimator fitted in the compilation (<c>Fit</c>, <c>CrossValidate</c>), bound once on first need.</summary>
     public ImmutableArray<PipelineRun> PipelineRuns(CancellationToken cancellationToken) =>
-        Memo.Once(ref _pipelineRuns, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputePipelineRuns(s.CancellationToken));
+        _pipelineRuns.Get((Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputePipelineRuns(s.CancellationToken));
 
     private ImmutableArray<PipelineRun> ComputePipelineRuns(CancellationToken cancellationToken)
     {
@@ -335,7 +335,7 @@ internal sealed partial class TrainingCodeModel
         return null;
     }
 
-    private StrongBox<Dictionary<SyntaxNode, List<(PipelineRun Run, ImmutableArray<PipelineStep> Steps, int Index)>>>? _runsByTrainer;
+    private readonly Fact<Dictionary<SyntaxNode, List<(PipelineRun Run, ImmutableArray<PipelineStep> Steps, int Index)>>> _runsByTrainer = new();
 
     /// <summary>
     /// For each step call of a fitted pipeline (a trainer, or a call wrapping one), the runs it is in with the index
@@ -343,7 +343,7 @@ internal sealed partial class TrainingCodeModel
     /// of every run of the compilation.
     /// </summary>
     private Dictionary<SyntaxNode, List<(PipelineRun Run, ImmutableArray<PipelineStep> Steps, int Index)>> RunsByTrainer(CancellationToken cancellationToken) =>
-        Memo.Once(ref _runsByTrainer, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeRunsByTrainer(s.CancellationToken));
+        _runsByTrainer.Get((Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeRunsByTrainer(s.CancellationToken));
 
     private Dictionary<SyntaxNode, List<(PipelineRun Run, ImmutableArray<PipelineStep> Steps, int Index)>> ComputeRunsByTrainer(CancellationToken cancellationToken)
     {
@@ -670,7 +670,7 @@ internal sealed partial class TrainingCodeModel
 
     /// <summary>Every ML.NET <c>Evaluate</c>/<c>EvaluateNonCalibrated</c> call of the compilation, bound once on first need.</summary>
     private ImmutableArray<IInvocationOperation> MlNetEvaluations(CancellationToken cancellationToken) =>
-        Memo.Once(ref _mlNetEvaluations, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeMlNetEvaluations(s.CancellationToken));
+        _mlNetEvaluations.Get((Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeMlNetEvaluations(s.CancellationToken));
 
     private ImmutableArray<IInvocationOperation> ComputeMlNetEvaluations(CancellationToken cancellationToken)
     {
@@ -832,7 +832,7 @@ internal sealed partial class TrainingCodeModel
     /// </summary>
     public ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>> ScoresOnTrainingTensors(SyntaxTree tree, CancellationToken cancellationToken)
     {
-        var byTree = Memo.Once(ref _trainingTensorScores, _factsGate, (Model: this, CancellationToken: cancellationToken), static s =>
+        var byTree = _trainingTensorScores.Get((Model: this, CancellationToken: cancellationToken), static s =>
             (s.Model.HasTorchSharp ? s.Model.ComputeScoresOnTrainingTensors(s.CancellationToken) : ImmutableDictionary<SyntaxNode, TrainingTensorScore>.Empty)
                 .GroupBy(site => site.Key.SyntaxTree).ToDictionary(group => group.Key, group => group.ToImmutableArray()));
         return byTree.TryGetValue(tree, out var found) ? found : ImmutableArray<KeyValuePair<SyntaxNode, TrainingTensorScore>>.Empty;

@@ -10,7 +10,7 @@ namespace NetTricks.Analyzers.Model;
 
 internal sealed partial class TrainingCodeModel
 {
-    private StrongBox<ImmutableHashSet<SyntaxNode>>? _trainedModuleCreations;
+    private readonly Fact<ImmutableHashSet<SyntaxNode>> _trainedModuleCreations = new();
 
     /// <summary>
     /// True when a module creation (<c>RNN(...)</c>, <c>Linear(...)</c>, ...) is part of a trained model: the module
@@ -23,7 +23,7 @@ internal sealed partial class TrainingCodeModel
 
     /// <summary>The syntax of every module creation that is part of a trained model, computed once.</summary>
     private ImmutableHashSet<SyntaxNode> TrainedModuleCreations(CancellationToken cancellationToken) =>
-        Memo.Once(ref _trainedModuleCreations, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeTrainedModuleCreations(s.CancellationToken));
+        _trainedModuleCreations.Get((Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeTrainedModuleCreations(s.CancellationToken));
 
     private ImmutableHashSet<SyntaxNode> ComputeTrainedModuleCreations(CancellationToken cancellationToken)
     {

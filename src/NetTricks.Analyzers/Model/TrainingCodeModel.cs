@@ -24,9 +24,6 @@ internal sealed partial class TrainingCodeModel
 
     private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _semanticModels = new();
 
-    // The gate of the compilation-wide facts (Memo.Once): one thread computes each while the others wait.
-    private readonly object _factsGate = new();
-
     private TrainingCodeModel(Compilation compilation, TorchSymbols symbols)
     {
         Compilation = compilation;

@@ -81,11 +81,11 @@ internal sealed partial class TrainingCodeModel
     [ThreadStatic]
     private static HashSet<IMethodSymbol>? s_methodsInProgress;
 
-    private StrongBox<ImmutableArray<IInvocationOperation>>? _optimizerSteps;
+    private readonly Fact<ImmutableArray<IInvocationOperation>> _optimizerSteps = new();
 
     /// <summary>Every <c>optimizer.step()</c> call in the compilation, bound once on first need.</summary>
     public ImmutableArray<IInvocationOperation> OptimizerSteps(CancellationToken cancellationToken) =>
-        Memo.Once(ref _optimizerSteps, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeOptimizerSteps(s.CancellationToken));
+        _optimizerSteps.Get((Model: this, CancellationToken: cancellationToken), static s => s.Model.ComputeOptimizerSteps(s.CancellationToken));
 
     private ImmutableArray<IInvocationOperation> ComputeOptimizerSteps(CancellationToken cancellationToken)
     {
@@ -99,7 +99,7 @@ internal sealed partial class TrainingCodeModel
         return builder.ToImmutable();
     }
 
-    private StrongBox<Dictionary<ISymbol, ImmutableArray<IInvocationOperation>>>? _optimizerStepsByOptimizer;
+    private readonly Fact<Dictionary<ISymbol, ImmutableArray<IInvocationOperation>>> _optimizerStepsByOptimizer = new();
 
     /// <summary>
     /// The <c>optimizer.step()</c> calls whose receiver is that variable (local, field, parameter), grouped once:
@@ -107,7 +107,7 @@ internal sealed partial class TrainingCodeModel
     /// </summary>
     public ImmutableArray<IInvocationOperation> OptimizerStepsOf(ISymbol optimizer, CancellationToken cancellationToken)
     {
-        var grouped = Memo.Once(ref _optimizerStepsByOptimizer, _factsGate, (Model: this, CancellationToken: cancellationToken), static s => s.Model.OptimizerSteps(s.CancellationToken)
+        var grouped = _optimizerStepsByOptimizer.Get((Model: this, CancellationToken: cancellationToken), static s => s.Model.OptimizerSteps(s.CancellationToken)
             .Where(step => ReferencedSymbol(ReceiverOf(step)!) is not null)
             .GroupBy(step => ReferencedSymbol(ReceiverOf(step)!)!, SymbolEqualityComparer.Default)
             .ToDictionary(group => group.Key, group => group.ToImmutableArray(), SymbolEqualityComparer.Default));

@@ -165,8 +165,11 @@ internal static class Registration
             Dictionary<SyntaxTree, List<SyntaxNode>>? nodesByTree = null;
             return (reporter, model) =>
             {
-                nodesByTree ??= NodesByTree(model.Index, names ?? model.Index.Names.Where(keyFilter!));
-                if (!nodesByTree.TryGetValue(reporter.SemanticModel.SyntaxTree, out var nodes))
+                // Threads of a concurrent analysis may both group (a few look-ups in the merged index); published whole.
+                var byTree = System.Threading.Volatile.Read(ref nodesByTree);
+                if (byTree is null)
+                    System.Threading.Volatile.Write(ref nodesByTree, byTree = NodesByTree(model.Index, names ?? model.Index.Names.Where(keyFilter!)));
+                if (!byTree.TryGetValue(reporter.SemanticModel.SyntaxTree, out var nodes))
                     return;
                 foreach (var node in nodes)
                 {
