@@ -293,10 +293,11 @@ Result Measure(Corpus corpus)
     var warmUps = -1; // known once a repetition ran with the JIT quiet
     for (var r = 0; samples.Count < repetitions; r++)
     {
-        // The compiler's own work for the compilation, as csc does it for a default `dotnet build`: parse every file,
-        // then bind and emit the assembly with its portable PDB and its reference assembly. A fresh compilation of
-        // freshly parsed trees for each measurement: nothing bound or indexed is shared between them.
-        // concurrentBuild: false, so all of it runs on this thread, whose CPU time is read inside each timed step.
+        // The compiler's own work for the compilation, the steps csc takes for a default `dotnet build`: parse every
+        // file, then bind and emit the assembly with its portable PDB and its reference assembly. A fresh compilation of
+        // freshly parsed trees for each measurement: nothing bound or indexed is shared between them. On one thread
+        // (concurrentBuild: false) this thread's CPU time is read inside each timed step; in the concurrent mode the
+        // process's, since the compiler's work is spread over threads.
         var (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
         long compilerCpu = 0, emitCpu = 0;
         SyntaxTree[] parsed = Array.Empty<SyntaxTree>();
