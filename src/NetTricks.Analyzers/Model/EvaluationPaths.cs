@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -31,7 +32,7 @@ internal sealed partial class TrainingCodeModel
     public bool IsOnEvaluationPath(IInvocationOperation modelCall, CancellationToken cancellationToken) =>
         _evaluationPaths.GetOrCompute(modelCall.Syntax, (Model: this, Call: modelCall, CancellationToken: cancellationToken), static (_, s) => s.Model.ComputeIsOnEvaluationPath(s.Call, s.CancellationToken));
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, bool> _evaluationPaths = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, bool> _evaluationPaths = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1.5));
 
     private bool ComputeIsOnEvaluationPath(IInvocationOperation modelCall, CancellationToken cancellationToken)
     {
@@ -72,10 +73,11 @@ internal sealed partial class TrainingCodeModel
 
     private static bool IsInMethodNamedForward(SyntaxNode node)
     {
+        // The kind is compared rather than the type tested: asked for every forward call of the compilation.
         for (var ancestor = node.Parent; ancestor is not null; ancestor = ancestor.Parent)
         {
-            if (ancestor is MethodDeclarationSyntax method)
-                return method.Identifier.ValueText == "forward";
+            if (ancestor.RawKind == (int)SyntaxKind.MethodDeclaration)
+                return ((MethodDeclarationSyntax)ancestor).Identifier.ValueText == "forward";
         }
 
         return false;
@@ -124,13 +126,25 @@ internal sealed partial class TrainingCodeModel
     /// <summary>True when a no_grad / inference_mode guard encloses the operation in its method, or guards every call of that method.</summary>
     public bool IsUnderNoGrad(IOperation operation, CancellationToken cancellationToken, int hops = 0)
     {
+        var position = -1; // the operation's start, computed on the first using declaration met
         for (var p = operation.Parent; p is not null; p = p.Parent)
         {
-            if (p is IUsingOperation { Resources: var resource } && IsGradGuard(resource))
+            if (p.Kind == OperationKind.Using && IsGradGuard(((IUsingOperation)p).Resources))
                 return true;
-            if (p is IBlockOperation block && block.Operations.TakeWhile(o => o.Syntax.SpanStart < operation.Syntax.SpanStart)
-                    .OfType<IUsingDeclarationOperation>().Any(u => IsGradGuard(u.DeclarationGroup)))
-                return true;
+            if (p.Kind != OperationKind.Block)
+                continue;
+
+            // A `using var _ = no_grad();` before the operation in an enclosing block. The kind is tested first: a
+            // statement's start is computed from its first token, and most statements are no using declaration.
+            foreach (var statement in ((IBlockOperation)p).Operations)
+            {
+                if (statement.Kind != OperationKind.UsingDeclaration)
+                    continue;
+                if (position < 0)
+                    position = operation.Syntax.SpanStart;
+                if (statement.Syntax.SpanStart < position && IsGradGuard(((IUsingDeclarationOperation)statement).DeclarationGroup))
+                    return true;
+            }
         }
 
         if (hops >= 2 || EnclosingMethod(operation, cancellationToken) is not { } method || !IsSourceMethod(method))
@@ -151,7 +165,7 @@ internal sealed partial class TrainingCodeModel
 
     // Per innermost function around a call (method, local function, constructor): the part of MayBeOnEvaluationPath
     // that depends on the function alone, shared by all the calls in it.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, bool> _functionsMayEvaluate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, bool> _functionsMayEvaluate = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1));
 
     private bool FunctionMayEvaluate(SyntaxNode call)
     {

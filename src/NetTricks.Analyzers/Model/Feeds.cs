@@ -22,7 +22,7 @@ internal sealed partial class TrainingCodeModel
         return _feeding.GetOrCompute(value, (Model: this, Trace: trace), static (v, s) => s.Model.ComputeModelCallsFeeding(v, s.Trace));
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<IOperation, ImmutableArray<IInvocationOperation>> _feeding = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IOperation, ImmutableArray<IInvocationOperation>> _feeding = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 0.25));
 
     private ImmutableArray<IInvocationOperation> ComputeModelCallsFeeding(IOperation value, Trace trace)
     {

@@ -78,7 +78,7 @@ internal sealed partial class TrainingCodeModel
         {
             foreach (var reference in holder.ContainingType.DeclaringSyntaxReferences)
             {
-                if (!Compilation.ContainsSyntaxTree(reference.SyntaxTree))
+                if (!ContainsTree(reference.SyntaxTree))
                     continue;
                 foreach (var member in reference.GetSyntax(cancellationToken).DescendantNodes().OfType<BaseMethodDeclarationSyntax>())
                 {

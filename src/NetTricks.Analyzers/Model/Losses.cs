@@ -37,7 +37,7 @@ internal sealed record LossFacts(LossCall Loss, OutputActivation Output);
 
 internal sealed partial class TrainingCodeModel
 {
-    private readonly ConcurrentDictionary<SyntaxNode, LossFacts?> _lossFacts = new();
+    private readonly ConcurrentDictionary<SyntaxNode, LossFacts?> _lossFacts = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1.5));
 
     /// <summary>The loss call at an invocation and what its input's last operation is; null when it is not a loss call. Memoised.</summary>
     public LossFacts? LossFactsOf(IInvocationOperation invocation, CancellationToken cancellationToken)

@@ -167,7 +167,7 @@ internal sealed partial class TrainingCodeModel
         "detach", "alias", "view", "reshape", "flatten", "unsqueeze", "squeeze", "view_as", "reshape_as");
 
     // The steps that made the columns of each run's data, shared by every trainer of the run.
-    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<PipelineStep>> _runDataSteps = new();
+    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<PipelineStep>> _runDataSteps = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 0.25));
     private readonly Fact<MlNetSymbols?> _mlNet = new();
     private readonly Fact<ImmutableArray<PipelineRun>> _pipelineRuns = new();
     private readonly Fact<ImmutableArray<IInvocationOperation>> _mlNetEvaluations = new();
@@ -206,7 +206,7 @@ internal sealed partial class TrainingCodeModel
     // ---------------------------------------------------------------------------------------------------------
 
     // Parameters as ML.NET values: unlike Definitions, also through a module's forward (not a TorchSharp rule here).
-    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<IOperation>> _dataParameterDefinitions = new();
+    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<IOperation>> _dataParameterDefinitions = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 0.33));
 
     /// <summary>
     /// <see cref="Definitions"/> for ML.NET values (locals, fields, auto-properties, parameters through their call
@@ -710,7 +710,7 @@ internal sealed partial class TrainingCodeModel
     }
 
     // Each Evaluate is scored once: every flagged one compares itself with all the others.
-    private readonly ConcurrentDictionary<SyntaxNode, Scoring?> _scorings = new();
+    private readonly ConcurrentDictionary<SyntaxNode, Scoring?> _scorings = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 0.2));
 
     private Scoring? ScoringOf(IInvocationOperation evaluate, CancellationToken cancellationToken) =>
         _scorings.GetOrCompute(evaluate.Syntax, (Model: this, Evaluate: evaluate, CancellationToken: cancellationToken), static (_, s) => s.Model.ComputeScoringOf(s.Evaluate, s.CancellationToken));

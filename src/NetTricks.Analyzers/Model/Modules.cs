@@ -12,7 +12,7 @@ namespace NetTricks.Analyzers.Model;
 
 internal sealed partial class TrainingCodeModel
 {
-    private readonly ConcurrentDictionary<INamedTypeSymbol, ModuleInfo> _moduleTypes = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, ModuleInfo> _moduleTypes = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 0.2), SymbolEqualityComparer.Default);
 
     // Module types whose summary is being computed on this thread: a module that (indirectly) contains itself
     // is summarised as unknown rather than recursing forever.
@@ -32,7 +32,7 @@ internal sealed partial class TrainingCodeModel
         return ResolveModuleTraced(value, trace);
     }
 
-    private readonly ConcurrentDictionary<IOperation, ModuleInfo> _resolvedModules = new();
+    private readonly ConcurrentDictionary<IOperation, ModuleInfo> _resolvedModules = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1.5));
 
     /// <summary>A question asked with a fresh trace and outside any module class summary: its answer can be remembered.</summary>
     private static bool IsFreshQuery(Trace trace) => trace.Depth == 0 && s_typesInProgress is not { Count: > 0 };

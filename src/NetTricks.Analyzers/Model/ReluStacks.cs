@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -19,8 +20,12 @@ internal sealed partial class TrainingCodeModel
     public ImmutableArray<string>? ForwardLayerSequence(INamedTypeSymbol type, CancellationToken cancellationToken) =>
         ForwardLayerSequence(type, cancellationToken, out _);
 
-    /// <summary>As above; <paramref name="sequentials"/> lists the element names of each Sequential spliced in.</summary>
-    public ImmutableArray<string>? ForwardLayerSequence(INamedTypeSymbol type, CancellationToken cancellationToken, out ImmutableArray<ImmutableArray<string>> sequentials)
+    /// <summary>
+    /// As above; <paramref name="sequentials"/> lists the element names of each Sequential spliced in. When
+    /// <paramref name="rulesOut"/> holds for a name the sequence would get, the caller has no use for the rest: the walk
+    /// stops there and the answer is null, without resolving the sub-modules called after it.
+    /// </summary>
+    public ImmutableArray<string>? ForwardLayerSequence(INamedTypeSymbol type, CancellationToken cancellationToken, out ImmutableArray<ImmutableArray<string>> sequentials, Func<string, bool>? rulesOut = null)
     {
         sequentials = ImmutableArray<ImmutableArray<string>>.Empty;
         IMethodSymbol? forward = null;
@@ -45,6 +50,12 @@ internal sealed partial class TrainingCodeModel
 
         var sequence = ImmutableArray.CreateBuilder<string>();
         var spliced = ImmutableArray.CreateBuilder<ImmutableArray<string>>();
+        bool Add(string name)
+        {
+            sequence.Add(name);
+            return rulesOut is null || !rulesOut(name);
+        }
+
         foreach (var invocation in invocations.OrderBy(i => i.Syntax.Span.End).ThenByDescending(i => i.Syntax.SpanStart))
         {
             var method = invocation.TargetMethod;
@@ -62,17 +73,18 @@ internal sealed partial class TrainingCodeModel
                 {
                     if (!layer.IsKnown || layer.Name == "?" || !layer.Layers.IsEmpty)
                         return null;
-                    sequence.Add(TorchVocabulary.ActivationFamilies.TryGetValue(layer.Name, out var family) ? family : layer.Name);
+                    if (!Add(TorchVocabulary.ActivationFamilies.TryGetValue(layer.Name, out var family) ? family : layer.Name))
+                        return null;
                 }
             }
             else if (Symbols.IsTorchSharpType(method.ContainingType))
             {
-                if (TorchVocabulary.ActivationFamilies.TryGetValue(method.Name, out var family))
-                    sequence.Add(family);
-                else if (method.Name is "softmax" or "log_softmax")
-                    sequence.Add(method.Name == "softmax" ? "Softmax" : "LogSoftmax");
-                else if (TorchVocabulary.RegularizingFunctions.Contains(method.Name) && !method.Name.Contains("dropout"))
-                    sequence.Add("LayerNorm");
+                var name = TorchVocabulary.ActivationFamilies.TryGetValue(method.Name, out var family) ? family
+                    : method.Name is "softmax" or "log_softmax" ? (method.Name == "softmax" ? "Softmax" : "LogSoftmax")
+                    : TorchVocabulary.RegularizingFunctions.Contains(method.Name) && !method.Name.Contains("dropout") ? "LayerNorm"
+                    : null;
+                if (name is not null && !Add(name))
+                    return null;
             }
             else if (IsSourceMethod(method))
             {

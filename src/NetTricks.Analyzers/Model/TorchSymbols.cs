@@ -24,6 +24,8 @@ internal sealed class TorchSymbols
         LossBase = compilation.GetTypeByMetadataName("TorchSharp.Loss`3");
         RuntimeMiniBatch = compilation.GetTypeByMetadataName("NetTricks.MiniBatch");
         RuntimeCheckedClipping = compilation.GetTypeByMetadataName("NetTricks.CheckedClipping");
+        _isTensor = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1.25), ReferenceComparer.Instance);
+        _isModule = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 2.5), ReferenceComparer.Instance);
     }
 
     public INamedTypeSymbol Torch { get; }
@@ -83,8 +85,8 @@ internal sealed class TorchSymbols
 
     // Asked of nearly every value the rules look at: remembered per type symbol object (Roslyn hands out one object
     // per symbol, so a reference lookup is enough, and cheaper than walking the base types each time).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _isTensor = new(ReferenceComparer.Instance);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _isModule = new(ReferenceComparer.Instance);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _isTensor;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _isModule;
 
     public bool IsTensor(ITypeSymbol? type) => type is not null && _isTensor.GetOrCompute(Unannotated(type), Tensor, static (t, tensor) => DerivesFrom(t, tensor));
 

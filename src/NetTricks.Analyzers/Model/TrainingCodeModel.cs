@@ -16,27 +16,29 @@ namespace NetTricks.Analyzers.Model;
 /// All facts are computed lazily, keyed by symbol or syntax node, memoised, and bounded in depth; when a fact
 /// cannot be established the answer is "unknown" and Warning rules stay silent.
 /// </summary>
-internal sealed partial class TrainingCodeModel
+// A primary constructor so that the caches' field initializers, spread over the partial files, can size themselves
+// for the compilation (Memo.Presized).
+internal sealed partial class TrainingCodeModel(Compilation compilation, TorchSymbols symbols)
 {
     // One model per compilation, shared by every NetTricks analyzer (the pattern roslyn-analyzers uses for
     // its WellKnownTypeProvider). The table holds the compilation weakly, so nothing outlives it.
     private static readonly ConditionalWeakTable<Compilation, TrainingCodeModel> Models = new();
 
-    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _semanticModels = new();
+    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _semanticModels = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1));
 
-    private TrainingCodeModel(Compilation compilation, TorchSymbols symbols)
-    {
-        Compilation = compilation;
-        Symbols = symbols;
-        Index = new CodeIndex(compilation);
-    }
+    public Compilation Compilation { get; } = compilation;
 
-    public Compilation Compilation { get; }
+    public TorchSymbols Symbols { get; } = symbols;
 
-    public TorchSymbols Symbols { get; }
+    // The trees of the compilation, to tell its nodes from another compilation's: asked for every node bound, where
+    // Compilation.ContainsSyntaxTree goes through the compiler's lazily built declaration state each time.
+    private readonly System.Collections.Generic.HashSet<SyntaxTree> _trees = new(compilation.SyntaxTrees);
+
+    /// <summary>Whether the tree is one of this compilation's (the same answer as <c>Compilation.ContainsSyntaxTree</c>).</summary>
+    public bool ContainsTree(SyntaxTree? tree) => tree is not null && _trees.Contains(tree);
 
     /// <summary>A syntax-only index of call sites by name, merged from the trees' indices on first need (cross-method questions only).</summary>
-    internal CodeIndex Index { get; }
+    internal CodeIndex Index { get; } = new CodeIndex(compilation);
 
     /// <summary>Returns the model for a compilation that references TorchSharp, or null (then register nothing).</summary>
     public static TrainingCodeModel? TryGet(Compilation compilation)
@@ -67,7 +69,7 @@ internal sealed partial class TrainingCodeModel
         _semanticModels.GetOrCompute(tree, Compilation, static (t, compilation) => compilation.GetSemanticModel(t));
 #pragma warning restore RS1030
 
-    private readonly ConcurrentDictionary<SyntaxTree, ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)>> _derivedClassesFirstDeclared = new();
+    private readonly ConcurrentDictionary<SyntaxTree, ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)>> _derivedClassesFirstDeclared = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1));
 
     /// <summary>
     /// The classes and record classes declared with a base type whose first declaration is in the tree, with that
@@ -92,7 +94,7 @@ internal sealed partial class TrainingCodeModel
             return types.ToImmutable();
         });
 
-    private readonly ConcurrentDictionary<SyntaxNode, IOperation?> _operations = new();
+    private readonly ConcurrentDictionary<SyntaxNode, IOperation?> _operations = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 10));
 
     /// <summary>
     /// The operation of a node, remembered: the rules ask for the same calls many times (every loss rule asks for
@@ -102,7 +104,7 @@ internal sealed partial class TrainingCodeModel
     {
         if (_operations.TryGetValue(node, out var known))
             return known;
-        if (!Compilation.ContainsSyntaxTree(node.SyntaxTree))
+        if (!ContainsTree(node.SyntaxTree))
             return null;
         var operation = GetSemanticModel(node.SyntaxTree).GetOperation(node, cancellationToken);
         _operations.TryAdd(node, operation);

@@ -74,8 +74,8 @@ internal sealed class LoopBodyContents
 internal sealed partial class TrainingCodeModel
 {
     private const int MaxCallDepth = 3;
-    private readonly ConcurrentDictionary<SyntaxNode, LoopFacts> _loops = new();
-    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<StepEvent>> _methodEvents = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<SyntaxNode, LoopFacts> _loops = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1));
+    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<StepEvent>> _methodEvents = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 0.5), SymbolEqualityComparer.Default);
 
     [ThreadStatic]
     private static HashSet<IMethodSymbol>? s_methodsInProgress;
@@ -118,7 +118,7 @@ internal sealed partial class TrainingCodeModel
         _classified.GetOrCompute(invocation, this, static (call, model) => model.ComputeClassify(call));
 
     // Each walk over a body (loop facts, method events, value flow) classifies the same calls again: remembered.
-    private readonly ConcurrentDictionary<IInvocationOperation, StepEventKind?> _classified = new();
+    private readonly ConcurrentDictionary<IInvocationOperation, StepEventKind?> _classified = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 8));
 
     private StepEventKind? ComputeClassify(IInvocationOperation invocation)
     {
@@ -186,7 +186,7 @@ internal sealed partial class TrainingCodeModel
             return new LoopBodyContents(invocations.ToImmutable(), branches.ToImmutable());
         });
 
-    private readonly ConcurrentDictionary<SyntaxNode, LoopBodyContents> _loopBodies = new();
+    private readonly ConcurrentDictionary<SyntaxNode, LoopBodyContents> _loopBodies = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1));
 
     private static bool IsUnderCondition(IOperation operation, IOperation stop)
     {
@@ -206,7 +206,7 @@ internal sealed partial class TrainingCodeModel
     public ImmutableArray<StepEvent> OwnIterationEvents(ILoopOperation loop, CancellationToken cancellationToken) =>
         _ownIterationEvents.GetOrCompute(loop.Syntax, (Model: this, Loop: loop, CancellationToken: cancellationToken), static (_, s) => s.Model.ComputeOwnIterationEvents(s.Loop, s.CancellationToken));
 
-    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<StepEvent>> _ownIterationEvents = new();
+    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<StepEvent>> _ownIterationEvents = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1));
 
     private ImmutableArray<StepEvent> ComputeOwnIterationEvents(ILoopOperation loop, CancellationToken cancellationToken)
     {
@@ -367,7 +367,7 @@ internal sealed partial class TrainingCodeModel
         return body is not null && body.Span.Contains(node.Span) ? declaration : null;
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, IMethodSymbol?> _enclosingMethods = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, IMethodSymbol?> _enclosingMethods = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1.5));
 
     // A local's initializer is not a function of its own (the method around it is); a field's, a property's or a
     // parameter's default value is.

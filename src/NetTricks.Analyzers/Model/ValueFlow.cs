@@ -65,12 +65,12 @@ internal sealed class Trace
 internal sealed partial class TrainingCodeModel
 {
     private const int MaxCallSites = 16;
-    private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IOperation>> _memberDefinitions = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<ISymbol, ImmutableArray<IOperation>> _memberDefinitions = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1), SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<string, Dictionary<IMethodSymbol, ImmutableArray<IOperation>>> _callSitesByName = new(System.StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<IMethodSymbol, IOperation?> _bodies = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, IOperation?> _bodies = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1), SymbolEqualityComparer.Default);
 
     // Reaching definitions of a local or parameter reference: a walk of its method body, asked by many rules.
-    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<IOperation>> _reaching = new();
+    private readonly ConcurrentDictionary<SyntaxNode, ImmutableArray<IOperation>> _reaching = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 2.5));
 
     /// <summary>Strips implicit and explicit conversions (and other value-preserving wrappers).</summary>
     public static IOperation Unwrap(IOperation operation)
@@ -144,7 +144,7 @@ internal sealed partial class TrainingCodeModel
 
     public bool IsSourceMethod(IMethodSymbol method) =>
         !method.IsAbstract && !method.IsExtern && method.DeclaringSyntaxReferences.Length > 0 &&
-        method.DeclaringSyntaxReferences.All(r => Compilation.ContainsSyntaxTree(r.SyntaxTree));
+        method.DeclaringSyntaxReferences.All(r => ContainsTree(r.SyntaxTree));
 
     private static bool IsAutoProperty(IPropertySymbol property) =>
         property.DeclaringSyntaxReferences.Length > 0 &&
@@ -178,7 +178,7 @@ internal sealed partial class TrainingCodeModel
         return _returnedValues.GetOrCompute(method.OriginalDefinition, (Model: this, CancellationToken: cancellationToken), static (m, s) => s.Model.ComputeReturnedValues(m, s.CancellationToken));
     }
 
-    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IOperation>> _returnedValues = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<IOperation>> _returnedValues = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 0.5), SymbolEqualityComparer.Default);
 
     private ImmutableArray<IOperation> ComputeReturnedValues(IMethodSymbol method, CancellationToken cancellationToken)
     {
@@ -274,11 +274,11 @@ internal sealed partial class TrainingCodeModel
     }
 
     /// <summary>The simple assignments to that name inside the declarations of a type (from the trees' syntax index).</summary>
-    private static IEnumerable<SyntaxNode> AssignmentsIn(INamedTypeSymbol type, string name, Compilation compilation)
+    private static IEnumerable<SyntaxNode> AssignmentsIn(INamedTypeSymbol type, string name, TrainingCodeModel model)
     {
         foreach (var reference in type.OriginalDefinition.DeclaringSyntaxReferences)
         {
-            if (!compilation.ContainsSyntaxTree(reference.SyntaxTree))
+            if (!model.ContainsTree(reference.SyntaxTree))
                 continue;
             foreach (var assignment in TreeIndex.For(reference.SyntaxTree).CallsNamed(TreeIndex.AssignmentPrefix + name))
             {
@@ -308,7 +308,7 @@ internal sealed partial class TrainingCodeModel
                     builder.Add(value);
             }
 
-            foreach (var assignment in AssignmentsIn(m.ContainingType, m.Name, s.Model.Compilation))
+            foreach (var assignment in AssignmentsIn(m.ContainingType, m.Name, s.Model))
             {
                 if (s.Model.GetOperation(assignment, s.CancellationToken) is ISimpleAssignmentOperation op && ReferencesMember(op.Target, m))
                     builder.Add(op.Value);

@@ -54,7 +54,7 @@ public sealed class DeadReluRiskAnalyzer : DiagnosticAnalyzer
     {
         if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false } type || !model.IsUserModuleType(type))
             return;
-        if (model.ForwardLayerSequence(type, context.CancellationToken, out var sequentials) is not { } sequence || !IsPlainReluStack(sequence, out var depth))
+        if (model.ForwardLayerSequence(type, context.CancellationToken, out var sequentials, RulesOutPlainReluStack) is not { } sequence || !IsPlainReluStack(sequence, out var depth))
             return;
 
         // A Sequential field that is a deep ReLU stack on its own is reported at its creation already.
@@ -72,11 +72,12 @@ public sealed class DeadReluRiskAnalyzer : DiagnosticAnalyzer
     private static bool IsPlainReluStack(IReadOnlyList<string> names, out int depth)
     {
         depth = names.Count(TorchVocabulary.IsTrainableLayer);
-        var activations = names.Where(n => TorchVocabulary.ActivationFamilies.ContainsKey(n) || n is "Softmax" or "LogSoftmax").ToList();
-        if (depth < MinimumDepth || names.Contains("?") || activations.Count(a => a == "ReLU") < depth - 1 || activations.Any(a => a is not ("ReLU" or "Softmax" or "LogSoftmax")))
-            return false;
-        return !names.Any(n => TorchVocabulary.NormalizationModules.Contains(n));
+        return depth >= MinimumDepth && !names.Contains("?") && !names.Any(RulesOutPlainReluStack) && names.Count(n => n == "ReLU") >= depth - 1;
     }
+
+    /// <summary>A layer that no plain ReLU stack has, whatever else it holds: another activation (a final softmax aside) or a normalisation.</summary>
+    private static bool RulesOutPlainReluStack(string name) =>
+        TorchVocabulary.NormalizationModules.Contains(name) || TorchVocabulary.ActivationFamilies.ContainsKey(name) && name != "ReLU";
 
     /// <summary>He init, the runtime initializers or checked layers applied to this model or its layers (receiver or argument).</summary>
     private static bool HasSafeguard(TrainingCodeModel model, IOperation? creation, INamedTypeSymbol? moduleType, CancellationToken cancellationToken)
