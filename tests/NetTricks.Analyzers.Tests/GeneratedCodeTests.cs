@@ -78,4 +78,26 @@ public class GeneratedCodeTests
         Assert.Contains("NT1006", line);
         Assert.Contains("(8,", line); // the Written member's line
     }
+
+    [Fact]
+    public async Task An_attribute_name_spelled_with_a_unicode_escape_still_marks_its_member()
+    {
+        // The text never says "GeneratedCode": the filter's search of the text must not settle this file.
+        const string Source = """
+            using TorchSharp;
+            using static TorchSharp.torch;
+            static class Program
+            {
+                [System.CodeDom.Compiler.GeneratedC\u006fde("tool", "1.0")]
+                static Tensor Generated(Tensor logits) => logits.softmax(1).log();
+                static Tensor Written(Tensor logits) => logits.softmax(1).log();
+                static void Main() { }
+            }
+            """;
+        Assert.DoesNotContain("GeneratedCode", Source);
+        var reported = await NtDiagnosticsAsync(new[] { ("/src/Program.cs", Source) });
+        var line = Assert.Single(reported).ToString();
+        Assert.Contains("NT1006", line);
+        Assert.Contains("(7,", line); // the Written member's line
+    }
 }

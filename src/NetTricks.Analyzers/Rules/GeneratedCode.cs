@@ -1,3 +1,5 @@
+using System;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -15,7 +17,8 @@ internal static class GeneratedCode
     /// <summary>True when the location is inside a type or member marked <c>[GeneratedCode]</c> (<see cref="TreeReporter"/> drops those).</summary>
     public static bool IsMarked(Location location)
     {
-        if (!location.IsInSource || location.SourceTree!.GetRoot().FindNode(location.SourceSpan, getInnermostNodeForTie: true) is not { } node)
+        if (!location.IsInSource || !MayNameTheAttribute(location.SourceTree!) ||
+            location.SourceTree!.GetRoot().FindNode(location.SourceSpan, getInnermostNodeForTie: true) is not { } node)
             return false;
         for (var current = node; current is not null; current = current.Parent)
         {
@@ -37,6 +40,19 @@ internal static class GeneratedCode
 
         return false;
     }
+
+    // Most files never name the attribute: one search of a file's text, the first time something is reported in it,
+    // spares finding the node and reading the declarations around it for every report. An identifier may be spelled
+    // with a Unicode escape, so text with one is read node by node.
+    private static readonly ConditionalWeakTable<SyntaxTree, object> TextNamesTheAttribute = new();
+    private static readonly object Yes = new(), No = new();
+
+    private static bool MayNameTheAttribute(SyntaxTree tree) =>
+        TextNamesTheAttribute.GetValue(tree, static t =>
+        {
+            var text = t.GetText().ToString();
+            return text.IndexOf("GeneratedCode", StringComparison.Ordinal) >= 0 || text.IndexOf("\\u", StringComparison.OrdinalIgnoreCase) >= 0 ? Yes : No;
+        }) == Yes;
 
     // By name, as written: [GeneratedCode], [GeneratedCodeAttribute], [System.CodeDom.Compiler.GeneratedCode(...)], [global::...].
     private static bool IsGeneratedCodeName(NameSyntax name)

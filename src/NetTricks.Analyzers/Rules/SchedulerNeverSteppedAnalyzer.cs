@@ -1,6 +1,10 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using NetTricks.Analyzers.Model;
@@ -66,14 +70,42 @@ public sealed class SchedulerNeverSteppedAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT3008, creation.Syntax.GetLocation(), properties, scheduler.Name));
     }
 
+    /// <summary>
+    /// The identifier names spelled <paramref name="name"/> under a declaration, in document order: the places where
+    /// its text holds the name, kept where the token there is that identifier. Enumerating every node of the class
+    /// cost more than the rest of the rule. Text with a Unicode escape (an identifier may be spelled with one) is
+    /// searched node by node instead.
+    /// </summary>
+    private static IEnumerable<IdentifierNameSyntax> IdentifierNamesIn(SyntaxNode declaration, string name)
+    {
+        var text = declaration.SyntaxTree.GetText().ToString(declaration.Span); // a copy of the source, not a walk of the tokens
+        if (text.IndexOf("\\u", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            foreach (var node in declaration.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (node.Identifier.ValueText == name)
+                    yield return node;
+            }
+
+            yield break;
+        }
+
+        var start = declaration.SpanStart;
+        for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
+        {
+            var token = declaration.FindToken(start + at);
+            if (token.IsKind(SyntaxKind.IdentifierToken) && token.Span.Contains(start + at) && token.ValueText == name && token.Parent is IdentifierNameSyntax identifier)
+                yield return identifier;
+        }
+    }
+
     /// <summary>Every reference to the local (its method) or private field (its declaring type).</summary>
     private static ImmutableArray<IOperation> Uses(TrainingCodeModel model, ISymbol scheduler, IOperation creation, RuleContext context)
     {
         var roots = scheduler is ILocalSymbol
             ? ImmutableArray.Create(creation.Ancestors().Last())
             : scheduler.ContainingType.DeclaringSyntaxReferences
-                .SelectMany(r => r.GetSyntax(context.CancellationToken).DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax>())
-                .Where(n => n.Identifier.ValueText == scheduler.Name)
+                .SelectMany(r => IdentifierNamesIn(r.GetSyntax(context.CancellationToken), scheduler.Name))
                 .Select(n => model.GetOperation(n, context.CancellationToken))
                 .Where(op => op is not null)
                 .Select(op => op!)

@@ -67,6 +67,69 @@ public class NT3008SchedulerNeverSteppedTests
         """);
 
     [Fact]
+    public Task A_field_scheduler_is_found_however_its_name_is_spelled_and_not_in_comments_strings_or_longer_names() => V.AnalyzerAsync(Sources.Usings + """
+        sealed class EscapedStep
+        {
+            private readonly Sequential model = Sequential(Linear(4, 1));
+            private readonly torch.optim.Optimizer optimizer;
+            private readonly torch.optim.lr_scheduler.LRScheduler scheduler;
+
+            public EscapedStep()
+            {
+                optimizer = torch.optim.SGD(model.parameters(), 0.1);
+                scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 10);
+            }
+
+            public void Fit()
+            {
+                optimizer.step();
+                sch\u0065duler.step();
+            }
+        }
+
+        sealed class VerbatimStep
+        {
+            private readonly Sequential model = Sequential(Linear(4, 1));
+            private readonly torch.optim.Optimizer optimizer;
+            private readonly torch.optim.lr_scheduler.LRScheduler scheduler;
+
+            public VerbatimStep()
+            {
+                optimizer = torch.optim.SGD(model.parameters(), 0.1);
+                scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 10);
+            }
+
+            public void Fit()
+            {
+                optimizer.step();
+                @scheduler.step();
+            }
+        }
+
+        sealed class OnlyMentioned
+        {
+            private readonly Sequential model = Sequential(Linear(4, 1));
+            private readonly torch.optim.Optimizer optimizer;
+            private readonly torch.optim.lr_scheduler.LRScheduler scheduler;
+            private readonly torch.optim.lr_scheduler.LRScheduler schedulerSteps;
+
+            public OnlyMentioned()
+            {
+                optimizer = torch.optim.SGD(model.parameters(), 0.1);
+                scheduler = {|NT3008:torch.optim.lr_scheduler.StepLR(optimizer, 10)|};
+                schedulerSteps = torch.optim.lr_scheduler.StepLR(optimizer, 5);
+            }
+
+            public void Fit()
+            {
+                optimizer.step(); // scheduler.step() comes later
+                System.Console.WriteLine("scheduler.step()");
+                schedulerSteps.step();
+            }
+        }
+        """);
+
+    [Fact]
     public Task Fix_steps_the_scheduler_at_the_end_of_each_epoch() => F.FixAsync(Sources.Usings + """
         static class Program
         {
