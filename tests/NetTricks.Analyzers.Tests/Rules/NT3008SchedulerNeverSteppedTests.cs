@@ -68,42 +68,13 @@ public class NT3008SchedulerNeverSteppedTests
 
     [Fact]
     public Task A_field_scheduler_is_found_however_its_name_is_spelled_and_not_in_comments_strings_or_longer_names() => V.AnalyzerAsync(Sources.Usings + """
-        sealed class EscapedStep
+        sealed class EscapedSteps
         {
             private readonly Sequential model = Sequential(Linear(4, 1));
             private readonly torch.optim.Optimizer optimizer;
             private readonly torch.optim.lr_scheduler.LRScheduler scheduler;
-
-            public EscapedStep()
-            {
-                optimizer = torch.optim.SGD(model.parameters(), 0.1);
-                scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 10);
-            }
-
-            public void Fit()
-            {
-                optimizer.step();
-                sch\u0065duler.step();
-            }
-        }
-
-        sealed class VerbatimStep
-        {
-            private readonly Sequential model = Sequential(Linear(4, 1));
-            private readonly torch.optim.Optimizer optimizer;
-            private readonly torch.optim.lr_scheduler.LRScheduler scheduler;
-
-            public VerbatimStep()
-            {
-                optimizer = torch.optim.SGD(model.parameters(), 0.1);
-                scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 10);
-            }
-
-            public void Fit()
-            {
-                optimizer.step();
-                @scheduler.step();
-            }
+            public EscapedSteps() { optimizer = torch.optim.SGD(model.parameters(), 0.1); scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 10); }
+            public void Fit() { optimizer.step(); sch\u0065duler.step(); }
         }
 
         sealed class OnlyMentioned
@@ -124,7 +95,7 @@ public class NT3008SchedulerNeverSteppedTests
             {
                 optimizer.step(); // scheduler.step() comes later
                 System.Console.WriteLine("scheduler.step()");
-                schedulerSteps.step();
+                @schedulerSteps.step(); // the verbatim spelling, through the search of the text
             }
         }
         """);
