@@ -21,8 +21,9 @@ internal static class Memo
 
     /// <summary>
     /// The capacity to create one of the model's caches with: about <paramref name="perTree"/> entries per syntax tree
-    /// (what the cache holds on the benchmark's <c>training</c> corpus, with a quarter or more to spare). A
-    /// <c>ConcurrentDictionary</c> grows by doubling and copies every entry into a new node each time: grown from the
+    /// (what the cache holds on the benchmark's <c>training</c> corpus, with a fifth or more to spare: a cache grows as
+    /// soon as one of its lock stripes passes its share). A <c>ConcurrentDictionary</c> grows by doubling and copies every
+    /// entry into a new node each time: grown from the
     /// default size, the model's caches spent about 2 % of NetTricks' time in <c>GrowTable</c>. Capped, so a huge project
     /// that barely uses TorchSharp does not reserve much it never fills (an IDE makes a compilation, and a model, per edit).
     /// </summary>

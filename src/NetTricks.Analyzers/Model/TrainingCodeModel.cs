@@ -24,7 +24,7 @@ internal sealed partial class TrainingCodeModel(Compilation compilation, TorchSy
     // its WellKnownTypeProvider). The table holds the compilation weakly, so nothing outlives it.
     private static readonly ConditionalWeakTable<Compilation, TrainingCodeModel> Models = new();
 
-    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _semanticModels = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1));
+    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _semanticModels = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1.25));
 
     public Compilation Compilation { get; } = compilation;
 
@@ -69,7 +69,7 @@ internal sealed partial class TrainingCodeModel(Compilation compilation, TorchSy
         _semanticModels.GetOrCompute(tree, Compilation, static (t, compilation) => compilation.GetSemanticModel(t));
 #pragma warning restore RS1030
 
-    private readonly ConcurrentDictionary<SyntaxTree, ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)>> _derivedClassesFirstDeclared = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1));
+    private readonly ConcurrentDictionary<SyntaxTree, ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)>> _derivedClassesFirstDeclared = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1.25));
 
     /// <summary>
     /// The classes and record classes declared with a base type whose first declaration is in the tree, with that
