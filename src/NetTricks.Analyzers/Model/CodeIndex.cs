@@ -225,10 +225,10 @@ internal sealed class TreeIndex
             case SyntaxKind.InvocationExpression:
                 var invocation = (InvocationExpressionSyntax)node;
                 PushArguments(invocation.ArgumentList.Arguments, ref walk);
-                walk.Push(invocation.Expression);
+                walk.Push(Receiver(invocation.Expression));
                 return;
             case SyntaxKind.SimpleMemberAccessExpression or SyntaxKind.PointerMemberAccessExpression:
-                walk.Push(((MemberAccessExpressionSyntax)node).Expression); // the name after the dot holds no key
+                walk.Push(Receiver(node));
                 return;
             case SyntaxKind.ArgumentList:
                 PushArguments(((ArgumentListSyntax)node).Arguments, ref walk);
@@ -239,32 +239,20 @@ internal sealed class TreeIndex
             case SyntaxKind.Argument:
                 walk.Push(((ArgumentSyntax)node).Expression);
                 return;
-            case SyntaxKind.ExpressionStatement:
-                walk.Push(((ExpressionStatementSyntax)node).Expression);
-                return;
-            case SyntaxKind.LocalDeclarationStatement:
-                walk.Push(((LocalDeclarationStatementSyntax)node).Declaration);
+            case SyntaxKind.ExpressionStatement or SyntaxKind.LocalDeclarationStatement or SyntaxKind.ReturnStatement:
+                PushStatement((StatementSyntax)node, ref walk);
                 return;
             case SyntaxKind.VariableDeclaration:
-                var declaration = (VariableDeclarationSyntax)node;
-                var variables = declaration.Variables;
-                for (var i = variables.Count - 1; i >= 0; i--)
-                    walk.Push(variables[i]);
-                walk.Push(declaration.Type);
+                PushDeclaration((VariableDeclarationSyntax)node, ref walk);
                 return;
             case SyntaxKind.VariableDeclarator:
-                var declarator = (VariableDeclaratorSyntax)node;
-                walk.Push(declarator.Initializer);
-                walk.Push(declarator.ArgumentList);
+                PushDeclarator((VariableDeclaratorSyntax)node, ref walk);
                 return;
             case SyntaxKind.EqualsValueClause:
                 walk.Push(((EqualsValueClauseSyntax)node).Value);
                 return;
             case SyntaxKind.Block:
                 PushAll(((BlockSyntax)node).Statements, ref walk);
-                return;
-            case SyntaxKind.ReturnStatement:
-                walk.Push(((ReturnStatementSyntax)node).Expression);
                 return;
             case SyntaxKind.ArrowExpressionClause:
                 walk.Push(((ArrowExpressionClauseSyntax)node).Expression);
@@ -287,7 +275,7 @@ internal sealed class TreeIndex
                 walk.Push(method.ReturnType);
                 return;
             case SyntaxKind.FieldDeclaration:
-                walk.Push(((FieldDeclarationSyntax)node).Declaration);
+                PushDeclaration(((FieldDeclarationSyntax)node).Declaration, ref walk);
                 return;
             case SyntaxKind.PropertyDeclaration:
                 var property = (PropertyDeclarationSyntax)node;
@@ -330,8 +318,57 @@ internal sealed class TreeIndex
     private static void PushAll(SyntaxList<StatementSyntax> statements, ref NodeStack walk)
     {
         for (var i = statements.Count - 1; i >= 0; i--)
-            walk.Push(statements[i]);
+            PushStatement(statements[i], ref walk);
     }
+
+    // The nodes below hold no key themselves and make up about half of what a walk would pop (member accesses,
+    // expression, declaration and return statements, declarations, declarators, their `= value`): their children
+    // are pushed in their place, in the same order, so each is read but never popped and dispatched on.
+
+    /// <summary>Pushes a statement, or in place of an expression, declaration or return statement what it holds.</summary>
+    private static void PushStatement(StatementSyntax statement, ref NodeStack walk)
+    {
+        switch ((SyntaxKind)statement.RawKind)
+        {
+            case SyntaxKind.ExpressionStatement:
+                walk.Push(((ExpressionStatementSyntax)statement).Expression);
+                return;
+            case SyntaxKind.LocalDeclarationStatement:
+                PushDeclaration(((LocalDeclarationStatementSyntax)statement).Declaration, ref walk);
+                return;
+            case SyntaxKind.ReturnStatement:
+                walk.Push(((ReturnStatementSyntax)statement).Expression);
+                return;
+            default:
+                walk.Push(statement);
+                return;
+        }
+    }
+
+    private static void PushDeclaration(VariableDeclarationSyntax declaration, ref NodeStack walk)
+    {
+        var variables = declaration.Variables;
+        for (var i = variables.Count - 1; i >= 0; i--)
+            PushDeclarator(variables[i], ref walk);
+        walk.Push(declaration.Type);
+    }
+
+    private static void PushDeclarator(VariableDeclaratorSyntax declarator, ref NodeStack walk)
+    {
+        if (declarator.Initializer is { } initializer)
+            walk.Push(initializer.Value);
+        walk.Push(declarator.ArgumentList);
+    }
+
+    /// <summary>What a chain of member accesses (<c>a.b.c</c>) starts from (<c>a</c>): the names after the dots hold no key.</summary>
+    private static SyntaxNode Receiver(ExpressionSyntax expression)
+    {
+        while (expression.RawKind is (int)SyntaxKind.SimpleMemberAccessExpression or (int)SyntaxKind.PointerMemberAccessExpression)
+            expression = ((MemberAccessExpressionSyntax)expression).Expression;
+        return expression;
+    }
+
+    private static SyntaxNode Receiver(SyntaxNode memberAccess) => Receiver(((MemberAccessExpressionSyntax)memberAccess).Expression);
 
     private static void PushAll(SyntaxList<MemberDeclarationSyntax> members, ref NodeStack walk)
     {
