@@ -142,9 +142,20 @@ internal sealed partial class TrainingCodeModel
     public static bool IsOwnOrigin(IOperation value, ImmutableArray<IOperation> definitions) =>
         definitions.Length == 1 && ReferenceEquals(definitions[0], value);
 
-    public bool IsSourceMethod(IMethodSymbol method) =>
-        !method.IsAbstract && !method.IsExtern && method.DeclaringSyntaxReferences.Length > 0 &&
-        method.DeclaringSyntaxReferences.All(r => ContainsTree(r.SyntaxTree));
+    public bool IsSourceMethod(IMethodSymbol method)
+    {
+        if (method.IsAbstract || method.IsExtern)
+            return false;
+        // A loop, not All(lambda): asked of most calls value flow meets, and the lambda would capture this per call.
+        var references = method.DeclaringSyntaxReferences;
+        foreach (var reference in references)
+        {
+            if (!ContainsTree(reference.SyntaxTree))
+                return false;
+        }
+
+        return references.Length > 0;
+    }
 
     private static bool IsAutoProperty(IPropertySymbol property) =>
         property.DeclaringSyntaxReferences.Length > 0 &&

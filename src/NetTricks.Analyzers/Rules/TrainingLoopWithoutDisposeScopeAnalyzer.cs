@@ -54,18 +54,32 @@ public sealed class TrainingLoopWithoutDisposeScopeAnalyzer : DiagnosticAnalyzer
     private static bool HasDisposeEverything(TrainingCodeModel model, ILoopOperation loop) =>
         model.ContentsOf(loop).Invocations.Any(i => i.TargetMethod.Name is "DisposeEverything" or "DisposeEverythingBut");
 
-    // The two walks below test the operation's kind (a virtual property) before any interface cast: they visit every
-    // operation of the loop's body, for each loop reported.
+    // The two questions below read the loop body's operations from its tree's contents (a loop body's are kept as a
+    // range of them), where walking the body again per reported loop showed in profiles.
 
-    /// <summary><c>using var output = model.forward(x)</c>: temporaries disposed by hand.</summary>
+    /// <summary><c>using var output = model.forward(x)</c>: temporaries disposed by hand (a tensor declared under a using in the body).</summary>
     private static bool DisposesTemporariesWithUsing(TrainingCodeModel model, ILoopOperation loop) =>
-        loop.Body.Descendants().Any(op => op.Kind is OperationKind.UsingDeclaration or OperationKind.Using &&
-            op.Descendants().Any(d => d.Kind == OperationKind.VariableDeclarator && model.Symbols.IsTensor(((IVariableDeclaratorOperation)d).Symbol.Type)));
+        OperationTreeContents.Of(loop).OfKind<IVariableDeclaratorOperation>(loop.Body, OperationKind.VariableDeclarator)
+            .Any(declarator => model.Symbols.IsTensor(declarator.Symbol.Type) && IsUnderUsing(declarator, loop.Body));
 
-    /// <summary>Tensors assigned to variables that outlive the iteration would escape a new scope: no fix then.</summary>
+    private static bool IsUnderUsing(IOperation operation, IOperation body)
+    {
+        for (var parent = operation.Parent; parent is not null && !ReferenceEquals(parent, body); parent = parent.Parent)
+        {
+            if (parent.Kind is OperationKind.UsingDeclaration or OperationKind.Using)
+                return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Tensors assigned to variables that outlive the iteration would escape a new scope: no fix then. (A
+    /// deconstruction assigns a tuple, never a tensor as such: the kept assignments are the ones that can.)
+    /// </summary>
     private static bool WritesTensorsDeclaredOutside(TrainingCodeModel model, ILoopOperation loop) =>
-        loop.Body.Descendants().Any(op => op.Kind is OperationKind.SimpleAssignment or OperationKind.CompoundAssignment
-            or OperationKind.CoalesceAssignment or OperationKind.DeconstructionAssignment && op is IAssignmentOperation a &&
+        OperationTreeContents.Of(loop).Kept(loop.Body).Any(op => op.Kind is OperationKind.SimpleAssignment or OperationKind.CompoundAssignment
+            or OperationKind.CoalesceAssignment && op is IAssignmentOperation a &&
             model.Symbols.IsTensor(a.Target.Type) &&
             !(TrainingCodeModel.ReferencedSymbol(a.Target) is ILocalSymbol local &&
               local.DeclaringSyntaxReferences.Any(r => loop.Body.Syntax.Span.Contains(r.Span))));

@@ -153,4 +153,36 @@ public class NT8001TrainingLoopWithoutDisposeScopeTests
             }
         }
         """);
+
+    [Fact]
+    public Task Temporaries_disposed_with_using_do_not_fire_and_a_using_of_something_else_does_not_count() => V.AnalyzerAsync(Sources.Usings + """
+        static class Program
+        {
+            static void Main()
+            {
+                var model = Sequential(Linear(4, 1));
+                for (var epoch = 0; epoch < 3; epoch++)
+                {
+                    using var output = model.forward(randn(8, 4));
+                    using var loss = functional.mse_loss(output, randn(8, 1));
+                    loss.backward();
+                }
+
+                for (var epoch = 0; epoch < 3; epoch++)
+                {
+                    using (var output = model.forward(randn(8, 4)))
+                    {
+                        functional.mse_loss(output, randn(8, 1)).backward();
+                    }
+                }
+
+                {|NT8001:for|} (var epoch = 0; epoch < 3; epoch++)
+                {
+                    using var log = new System.IO.StringWriter();
+                    var output = model.forward(randn(8, 4));
+                    functional.mse_loss(output, randn(8, 1)).backward();
+                }
+            }
+        }
+        """);
 }
