@@ -102,15 +102,17 @@ public sealed class SchedulerNeverSteppedAnalyzer : DiagnosticAnalyzer
     /// <summary>Every reference to the local (its method) or private field (its declaring type).</summary>
     private static ImmutableArray<IOperation> Uses(TrainingCodeModel model, ISymbol scheduler, IOperation creation, RuleContext context)
     {
-        var roots = scheduler is ILocalSymbol
-            ? ImmutableArray.Create(creation.Ancestors().Last())
-            : scheduler.ContainingType.DeclaringSyntaxReferences
-                .SelectMany(r => IdentifierNamesIn(r.GetSyntax(context.CancellationToken), scheduler.Name))
-                .Select(n => model.GetOperation(n, context.CancellationToken))
-                .Where(op => op is not null)
-                .Select(op => op!)
-                .ToImmutableArray();
-        // By kind first: the walk visits every operation of the method, and only these can refer to a variable.
+        // The identifiers spelled like it in its method (a local) or its declaring type (a field), bound one by one:
+        // walking every operation of the method per scheduler cost more than the rest of the rule.
+        var declarations = scheduler is ILocalSymbol
+            ? new[] { creation.Ancestors().Last().Syntax }
+            : scheduler.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax(context.CancellationToken));
+        var roots = declarations
+            .SelectMany(declaration => IdentifierNamesIn(declaration, scheduler.Name))
+            .Select(n => model.GetOperation(n, context.CancellationToken))
+            .Where(op => op is not null)
+            .Select(op => op!)
+            .ToImmutableArray();
         return roots.SelectMany(r => r.DescendantsAndSelf())
             .Where(op => op.Kind is OperationKind.LocalReference or OperationKind.FieldReference or OperationKind.PropertyReference
                 or OperationKind.ParameterReference or OperationKind.Conversion or OperationKind.Argument &&

@@ -101,6 +101,38 @@ public class NT3008SchedulerNeverSteppedTests
         """);
 
     [Fact]
+    public Task A_local_scheduler_is_found_however_its_name_is_spelled_and_not_in_comments_strings_or_longer_names() => V.AnalyzerAsync(Sources.Usings + """
+        static class Program
+        {
+            static void Escaped()
+            {
+                var model = Sequential(Linear(4, 1));
+                var optimizer = torch.optim.SGD(model.parameters(), 0.1);
+                var scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 10);
+                for (var epoch = 0; epoch < 3; epoch++)
+                {
+                    optimizer.step();
+                    sch\u0065duler.step();
+                }
+            }
+
+            static void OnlyMentioned()
+            {
+                var model = Sequential(Linear(4, 1));
+                var optimizer = torch.optim.SGD(model.parameters(), 0.1);
+                var scheduler = {|NT3008:torch.optim.lr_scheduler.StepLR(optimizer, 10)|};
+                var schedulerSteps = torch.optim.lr_scheduler.StepLR(optimizer, 5);
+                for (var epoch = 0; epoch < 3; epoch++)
+                {
+                    optimizer.step(); // scheduler.step() comes later
+                    System.Console.WriteLine("scheduler.step()");
+                    @schedulerSteps.step(); // the verbatim spelling, through the search of the text
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task Fix_steps_the_scheduler_at_the_end_of_each_epoch() => F.FixAsync(Sources.Usings + """
         static class Program
         {
