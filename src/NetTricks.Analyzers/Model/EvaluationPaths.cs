@@ -42,9 +42,42 @@ internal sealed partial class TrainingCodeModel
         // A method named like evaluation that never runs backward is one. Otherwise only a no_grad guard makes the
         // call one (inline validation inside a training method counts too); the bound check, which follows callers,
         // only runs where the syntax allows a guard.
-        if (IsEvaluationName(method.Name) && !EventsOf(method, cancellationToken).Any(e => e.Kind == StepEventKind.Backward))
+        if (IsEvaluationName(method.Name) && (!MayRunBackward(method, cancellationToken) || !EventsOf(method, cancellationToken).Any(e => e.Kind == StepEventKind.Backward)))
             return true;
         return MayBeUnderGradGuard(modelCall.Syntax, EnclosingMethodNames(modelCall.Syntax), 0) && IsUnderNoGrad(modelCall, cancellationToken);
+    }
+
+    private readonly Fact<System.Collections.Generic.HashSet<string>> _namesMayRunBackward = new();
+
+    /// <summary>
+    /// Syntax only, and never false where <see cref="EventsOf"/> has a backward event for the method: its name is one
+    /// of the functions (methods, local functions) that hold a call named backward, or a call of such a name, to a
+    /// fixed point. A method's events come from the calls in its body, and through the source methods it calls; this
+    /// spares building the events of most methods named like evaluation (hundreds of bodies walked, with their callees).
+    /// </summary>
+    private bool MayRunBackward(IMethodSymbol method, CancellationToken cancellationToken) =>
+        method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction) ||
+        _namesMayRunBackward.Get((Model: this, CancellationToken: cancellationToken), static s => s.Model.NamesMayRunBackward(s.CancellationToken)).Contains(method.Name);
+
+    private System.Collections.Generic.HashSet<string> NamesMayRunBackward(CancellationToken cancellationToken)
+    {
+        var names = new System.Collections.Generic.HashSet<string>(System.StringComparer.Ordinal) { "backward" };
+        var pending = new System.Collections.Generic.Stack<string>();
+        pending.Push("backward");
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var call in Index.CallsNamed(pending.Pop()))
+            {
+                foreach (var function in EnclosingMethodNames(call))
+                {
+                    if (names.Add(function))
+                        pending.Push(function);
+                }
+            }
+        }
+
+        return names;
     }
 
     private readonly Fact<ImmutableArray<IInvocationOperation>> _evaluationCalls = new();

@@ -32,6 +32,38 @@ public class NT5003NT5005EvaluationModeTests
         """);
 
     [Fact]
+    public Task Methods_named_like_evaluation_that_run_backward_directly_or_through_helpers_are_not_evaluation_paths() => V.AnalyzerAsync(Sources.Usings + Classifier, Sources.Usings + """
+        static class Adaptation
+        {
+            public static void TestTimeAdapt(Classifier model, Tensor x, Tensor y)
+            {
+                var loss = functional.cross_entropy(model.forward(x), y);
+                loss.backward();
+            }
+
+            public static double ScoreAfterStep(Classifier model, Tensor x, Tensor y)
+            {
+                var output = model.forward(x);
+                Step(output, y);
+                return output.argmax(1).eq(y).to_type(ScalarType.Float32).mean().item<float>();
+            }
+
+            private static void Step(Tensor output, Tensor y) => Backpropagate(functional.cross_entropy(output, y));
+
+            private static void Backpropagate(Tensor loss) => loss.backward();
+
+            public static double Accuracy(Classifier model, Tensor x, Tensor y)
+            {
+                var predicted = {|NT5003:{|NT5005:model.forward(x)|}|}.argmax(1);
+                Log(predicted);
+                return predicted.eq(y).to_type(ScalarType.Float32).mean().item<float>();
+            }
+
+            private static void Log(Tensor predicted) => Console.WriteLine(predicted.shape[0]);
+        }
+        """);
+
+    [Fact]
     public Task Eval_here_or_in_every_caller_and_no_grad_around_every_call_are_accepted() => V.AnalyzerAsync(Sources.Usings + Classifier, Sources.Usings + """
         static class Metrics
         {
