@@ -145,14 +145,19 @@ internal sealed partial class TrainingCodeModel
     }
 
     /// <summary>The symbol a simple reference names (local, parameter, field, property), or null.</summary>
-    public static ISymbol? ReferencedSymbol(IOperation value) => Unwrap(value) switch
+    public static ISymbol? ReferencedSymbol(IOperation value)
     {
-        ILocalReferenceOperation local => local.Local,
-        IParameterReferenceOperation parameter => parameter.Parameter,
-        IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
-        IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Property.IsIndexer: false } property => property.Property,
-        _ => null,
-    };
+        // By kind before any cast (see Unwrap): asked of every write the operation-tree walk collects.
+        value = Unwrap(value);
+        return value.Kind switch
+        {
+            OperationKind.LocalReference => ((ILocalReferenceOperation)value).Local,
+            OperationKind.ParameterReference => ((IParameterReferenceOperation)value).Parameter,
+            OperationKind.FieldReference when ((IFieldReferenceOperation)value).Instance is null or { Kind: OperationKind.InstanceReference } => ((IFieldReferenceOperation)value).Field,
+            OperationKind.PropertyReference when (IPropertyReferenceOperation)value is { Instance: null or { Kind: OperationKind.InstanceReference }, Property.IsIndexer: false } property => property.Property,
+            _ => null,
+        };
+    }
 
     /// <summary>True when the body of a loop writes the symbol (assignment, compound assignment, ref/out).</summary>
     public static bool IsWrittenIn(ISymbol symbol, IOperation root)

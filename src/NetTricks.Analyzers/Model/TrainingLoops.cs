@@ -192,7 +192,7 @@ internal sealed partial class TrainingCodeModel
     {
         for (var p = operation.Parent; p is not null && !ReferenceEquals(p, stop); p = p.Parent)
         {
-            if (p is IConditionalOperation)
+            if (p.Kind == OperationKind.Conditional) // by kind: no interface test per ancestor
                 return true;
         }
 
@@ -234,7 +234,7 @@ internal sealed partial class TrainingCodeModel
     {
         for (var p = operation.Parent; p is not null && !ReferenceEquals(p, loop); p = p.Parent)
         {
-            if (p is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+            if (p.Kind is OperationKind.Loop or OperationKind.AnonymousFunction or OperationKind.LocalFunction) // by kind, as above
                 return true;
         }
 
@@ -301,15 +301,16 @@ internal sealed partial class TrainingCodeModel
             IOperation? p;
             for (p = op.Parent; p is not null; p = p.Parent)
             {
-                if (p is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                // By kind (a virtual property), not by interface tests: every ancestor of every operation asked about.
+                if (p.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction)
                 {
                     if (loops.Count > 0)
                         chains.Add(loops.ToImmutable());
                     return; // delegates run when someone invokes them: not followed
                 }
 
-                if (p is ILoopOperation loop)
-                    loops.Add(loop);
+                if (p.Kind == OperationKind.Loop)
+                    loops.Add((ILoopOperation)p);
             }
 
             // Loops around the operation in its own method answer the question; only a loop-free helper

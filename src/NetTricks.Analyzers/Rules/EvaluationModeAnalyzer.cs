@@ -31,11 +31,11 @@ public sealed class EvaluationModeAnalyzer : DiagnosticAnalyzer
             return;
 
         var module = model.ResolveModule(receiver, new Trace(context.CancellationToken));
-        var reusable = TrainingCodeModel.ReferencedSymbol(receiver) is not null && call.Ancestors().Any(a => a is IBlockOperation);
         if (module.IsKnown && module.HasModeDependentLayer && !EvalBefore(model, call, context))
         {
             var properties = ImmutableDictionary<string, string?>.Empty;
-            if (reusable)
+            // Asked only of the calls reported: the climb tests every ancestor against an interface.
+            if (TrainingCodeModel.ReferencedSymbol(receiver) is not null && call.Ancestors().Any(a => a is IBlockOperation))
             {
                 properties = properties.Add(FixProperties.Fixable, "true").Add(FixProperties.Model, receiver.Syntax.ToString());
 
@@ -61,10 +61,10 @@ public sealed class EvaluationModeAnalyzer : DiagnosticAnalyzer
     {
         for (var p = call.Parent; p is not null; p = p.Parent)
         {
-            if (p is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            if (p.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction) // by kind: no interface test per ancestor
                 return null;
-            if (p is ILoopOperation loop && model.FactsOf(loop, context.CancellationToken).IsTraining)
-                return loop;
+            if (p.Kind == OperationKind.Loop && model.FactsOf((ILoopOperation)p, context.CancellationToken).IsTraining)
+                return (ILoopOperation)p;
         }
 
         return null;

@@ -32,9 +32,7 @@ public sealed class FullBatchGradientDescentAnalyzer : DiagnosticAnalyzer
             return;
 
         // The innermost loop around the call, in this method, that trains (backward + step).
-        var loop = call.Ancestors().OfType<ILoopOperation>()
-            .Select(l => model.FactsOf(l, context.CancellationToken))
-            .FirstOrDefault(f => f.IsTraining && f.Has(StepEventKind.OptimizerStep));
+        var loop = InnermostTrainingLoop(model, call, context);
         if (loop is null || model.IsInModuleForward(call, context.CancellationToken))
             return;
 
@@ -60,6 +58,19 @@ public sealed class FullBatchGradientDescentAnalyzer : DiagnosticAnalyzer
         }
 
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NT3001, call.Syntax.GetLocation(), properties, data.Name));
+    }
+
+    // The ancestors are compared by kind (a virtual property), not tested against ILoopOperation: asked of every model
+    // call, most of them layer calls in a forward with no loop around them.
+    private static LoopFacts? InnermostTrainingLoop(TrainingCodeModel model, IOperation call, RuleContext context)
+    {
+        for (var p = call.Parent; p is not null; p = p.Parent)
+        {
+            if (p.Kind == OperationKind.Loop && model.FactsOf((ILoopOperation)p, context.CancellationToken) is { IsTraining: true } facts && facts.Has(StepEventKind.OptimizerStep))
+                return facts;
+        }
+
+        return null;
     }
 
     private static bool IsDeclaredInside(ISymbol symbol, ILoopOperation loop) =>
