@@ -17,24 +17,32 @@ namespace NetTricks.Analyzers.Model;
 internal sealed class CodeIndex
 {
     private readonly ImmutableArray<SyntaxTree> _trees;
-    private Dictionary<string, ImmutableArray<SyntaxNode>>? _merged;
+    private Dictionary<string, Entry>? _merged;
 
     public CodeIndex(Compilation compilation) => _trees = compilation.SyntaxTrees.ToImmutableArray();
 
     /// <summary>Every call of that simple name in the compilation, in tree order, from the trees' indices merged once.</summary>
     public ImmutableArray<SyntaxNode> CallsNamed(string name) =>
-        Merged().TryGetValue(name, out var nodes) ? nodes : ImmutableArray<SyntaxNode>.Empty;
+        Merged().TryGetValue(name, out var entry) ? entry.Flat() : ImmutableArray<SyntaxNode>.Empty;
+
+    /// <summary>
+    /// The same calls as <see cref="CallsNamed"/>, as each tree's own array with its tree, in tree order: for grouping
+    /// by tree without reading every node's tree.
+    /// </summary>
+    public IReadOnlyList<(SyntaxTree Tree, ImmutableArray<SyntaxNode> Nodes)> CallsNamedByTree(string name) =>
+        Merged().TryGetValue(name, out var entry) ? entry.ByTree : System.Array.Empty<(SyntaxTree, ImmutableArray<SyntaxNode>)>();
 
     /// <summary>Every key of the compilation's trees (call names and the other keys of <see cref="TreeIndex"/>).</summary>
     public IEnumerable<string> Names => Merged().Keys;
 
     // One pass over every tree's keys on first need: the rules ask for hundreds of names (every method whose callers
-    // they follow), and looking each one up in every tree's index cost more than merging them all once.
+    // they follow), and looking each one up in every tree's index cost more than merging them all once. The merge
+    // only files each tree's arrays under their key; a key's nodes are copied into one array when first asked for.
     // Under concurrent analysis (csc's default) the first callbacks of several files all need it at once: each such
     // thread indexes the trees no other thread has taken yet, then one of them merges while the others wait for it.
     // Before, each thread built the whole index (every analysis of `training` indexed about a third of its trees twice).
     // A thread computing a model fact (Fact<T>) may wait here; merging asks no fact, so no two threads wait for each other.
-    private Dictionary<string, ImmutableArray<SyntaxNode>> Merged()
+    private Dictionary<string, Entry> Merged()
     {
         if (Volatile.Read(ref _merged) is { } merged)
             return merged;
@@ -48,23 +56,52 @@ internal sealed class CodeIndex
     private readonly object _gate = new();
     private int _nextTreeToIndex;
 
-    private static Dictionary<string, ImmutableArray<SyntaxNode>> Merge(ImmutableArray<SyntaxTree> trees)
+    private static Dictionary<string, Entry> Merge(ImmutableArray<SyntaxTree> trees)
     {
-        var builders = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(System.StringComparer.Ordinal);
+        var entries = new Dictionary<string, Entry>(System.StringComparer.Ordinal);
         foreach (var tree in trees)
         {
             foreach (var pair in TreeIndex.For(tree).ByName)
             {
-                if (!builders.TryGetValue(pair.Key, out var builder))
-                    builders[pair.Key] = builder = ImmutableArray.CreateBuilder<SyntaxNode>(pair.Value.Length);
-                builder.AddRange(pair.Value);
+                if (!entries.TryGetValue(pair.Key, out var entry))
+                    entries[pair.Key] = entry = new Entry();
+                entry.ByTree.Add((tree, pair.Value));
             }
         }
 
-        var result = new Dictionary<string, ImmutableArray<SyntaxNode>>(builders.Count, System.StringComparer.Ordinal);
-        foreach (var pair in builders)
-            result[pair.Key] = pair.Value.Count == pair.Value.Capacity ? pair.Value.MoveToImmutable() : pair.Value.ToImmutable();
-        return result;
+        return entries;
+    }
+
+    /// <summary>One key's nodes: the trees' arrays, and their concatenation once asked for.</summary>
+    private sealed class Entry
+    {
+        public readonly List<(SyntaxTree Tree, ImmutableArray<SyntaxNode> Nodes)> ByTree = new(1);
+        private ImmutableArray<SyntaxNode> _flat;
+
+        public ImmutableArray<SyntaxNode> Flat()
+        {
+            if (!_flat.IsDefault)
+                return _flat;
+            ImmutableArray<SyntaxNode> flat;
+            if (ByTree.Count == 1)
+            {
+                flat = ByTree[0].Nodes;
+            }
+            else
+            {
+                var count = 0;
+                foreach (var part in ByTree)
+                    count += part.Nodes.Length;
+                var builder = ImmutableArray.CreateBuilder<SyntaxNode>(count);
+                foreach (var part in ByTree)
+                    builder.AddRange(part.Nodes);
+                flat = builder.MoveToImmutable();
+            }
+
+            // Threads of a concurrent analysis may both concatenate; the first published is kept.
+            ImmutableInterlocked.InterlockedInitialize(ref _flat, flat);
+            return _flat;
+        }
     }
 
     public static string? SimpleName(SyntaxNode expression) => expression switch

@@ -391,8 +391,36 @@ internal sealed partial class TrainingCodeModel
     public bool IsModuleForward(IMethodSymbol? method) =>
         method is { Name: "forward" } && Symbols.IsModule(method.ContainingType);
 
+    /// <summary>
+    /// Whether the operation is in a module's <c>forward</c> (not in a lambda or local function there). Asked by
+    /// most loop and call rules: the syntax of the function around the operation settles most cases (a method of
+    /// another name) without looking its symbol up.
+    /// </summary>
     public bool IsInModuleForward(IOperation operation, CancellationToken cancellationToken) =>
-        EnclosingMethod(operation, cancellationToken) is { } method && IsModuleForward(method);
+        MayBeInMethodNamedForward(operation.Syntax) && EnclosingMethod(operation, cancellationToken) is { } method && IsModuleForward(method);
+
+    /// <summary>
+    /// False when the innermost function around the node (as <see cref="EnclosingMethod"/> finds it) cannot be a
+    /// method named <c>forward</c>: another method or local function, a lambda, an accessor, a constructor, an
+    /// operator or top-level code. True for <c>forward</c> and for what the syntax does not settle.
+    /// </summary>
+    private static bool MayBeInMethodNamedForward(SyntaxNode node)
+    {
+        var function = node.Parent;
+        while (function is not null && !IsFunctionLike(function))
+            function = function.Parent;
+        if (function is { RawKind: (int)SyntaxKind.ArrowExpressionClause, Parent: { } owner })
+            function = owner;
+        return function switch
+        {
+            null => true,
+            MethodDeclarationSyntax method => method.Identifier.ValueText == "forward",
+            LocalFunctionStatementSyntax local => local.Identifier.ValueText == "forward",
+            AnonymousFunctionExpressionSyntax or AccessorDeclarationSyntax or BasePropertyDeclarationSyntax or ConstructorDeclarationSyntax
+                or DestructorDeclarationSyntax or OperatorDeclarationSyntax or ConversionOperatorDeclarationSyntax or GlobalStatementSyntax => false,
+            _ => true,
+        };
+    }
 
     /// <summary>For each chain, the innermost loop whose iteration both runs backward and steps an optimizer.</summary>
     public IEnumerable<LoopFacts> TrainingStepLoops(IOperation operation, CancellationToken cancellationToken)

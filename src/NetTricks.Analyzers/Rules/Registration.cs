@@ -136,12 +136,12 @@ internal static class Registration
         var byTree = new Dictionary<SyntaxTree, List<SyntaxNode>>();
         foreach (var key in keys)
         {
-            foreach (var node in index.CallsNamed(key))
+            foreach (var (tree, treeNodes) in index.CallsNamedByTree(key))
             {
-                var tree = node.SyntaxTree;
                 if (!byTree.TryGetValue(tree, out var nodes))
-                    byTree[tree] = nodes = new List<SyntaxNode>();
-                nodes.Add(node);
+                    byTree[tree] = nodes = new List<SyntaxNode>(treeNodes.Length);
+                foreach (var node in treeNodes)
+                    nodes.Add(node);
             }
         }
 
