@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using NetTricks.Analyzers.Model;
@@ -21,8 +23,33 @@ public sealed class LossTensorAccumulatedAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
-        Registration.OnAddAssignments(context, Analyze);
-        Registration.OnInvocations(context, new[] { "Add" }, static (c, m, _) => Analyze(c, m));
+        Registration.OnAddAssignments(context, Analyze, MayAccumulateInLoop);
+        Registration.OnInvocations(context, new[] { "Add" }, static (c, m, _) => Analyze(c, m), MayAccumulateInLoop);
+    }
+
+    /// <summary>
+    /// Syntax only, and never false where <see cref="Analyze"/> reports: a loop statement encloses the <c>+=</c> or
+    /// <c>Add(...)</c>, and what it adds is not a literal. Most of a program's counters and lists fail one of the two,
+    /// and are not bound.
+    /// </summary>
+    private static bool MayAccumulateInLoop(SyntaxNode node)
+    {
+        var added = node switch
+        {
+            AssignmentExpressionSyntax assignment => assignment.Right,
+            InvocationExpressionSyntax { ArgumentList.Arguments: { Count: 1 } arguments } => arguments[0].Expression,
+            _ => null,
+        };
+        if (added is null || added is LiteralExpressionSyntax)
+            return false;
+        for (var ancestor = node.Parent; ancestor is not null && ancestor is not MemberDeclarationSyntax; ancestor = ancestor.Parent)
+        {
+            if (ancestor.RawKind is (int)SyntaxKind.ForStatement or (int)SyntaxKind.ForEachStatement or (int)SyntaxKind.ForEachVariableStatement
+                or (int)SyntaxKind.WhileStatement or (int)SyntaxKind.DoStatement)
+                return true;
+        }
+
+        return false;
     }
 
     private static void Analyze(RuleContext context, TrainingCodeModel model)

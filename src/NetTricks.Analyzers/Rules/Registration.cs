@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using NetTricks.Analyzers.Model;
@@ -24,13 +25,15 @@ internal static class Registration
                 handler(c, m);
         });
 
-    /// <summary>Compound <c>+=</c> assignments.</summary>
-    public static void OnAddAssignments(AnalysisContext context, Action<RuleContext, TrainingCodeModel> handler) =>
+    /// <summary>
+    /// Compound <c>+=</c> assignments; those whose syntax fails <paramref name="mayApply"/> are left out before binding.
+    /// </summary>
+    public static void OnAddAssignments(AnalysisContext context, Action<RuleContext, TrainingCodeModel> handler, Func<SyntaxNode, bool>? mayApply = null) =>
         OnCalls(context, TrainingCodeModel.TryGet, _ => new[] { TreeIndex.AddAssignment }, (c, m) =>
         {
             if (c.Operation is ICompoundAssignmentOperation)
                 handler(c, m);
-        });
+        }, nodeFilter: mayApply is null ? null : (_, node) => mayApply(node));
 
     /// <summary>The return statements (and expression bodies) of methods with that name, outside their lambdas and local functions.</summary>
     public static void OnReturnsInMethodsNamed(AnalysisContext context, string methodName, Action<RuleContext, TrainingCodeModel> handler) =>
@@ -56,9 +59,16 @@ internal static class Registration
             }
         });
 
-    /// <summary>Invocations whose method has one of these simple names, in TorchSharp compilations.</summary>
-    public static void OnInvocations(AnalysisContext context, IEnumerable<string> names, Action<RuleContext, TrainingCodeModel, IInvocationOperation> handler) =>
-        OnInvocations(context, _ => names, handler);
+    /// <summary>
+    /// Invocations whose method has one of these simple names, in TorchSharp compilations; those whose syntax fails
+    /// <paramref name="mayApply"/> are left out before binding.
+    /// </summary>
+    public static void OnInvocations(AnalysisContext context, IEnumerable<string> names, Action<RuleContext, TrainingCodeModel, IInvocationOperation> handler, Func<SyntaxNode, bool>? mayApply = null) =>
+        OnCalls(context, TrainingCodeModel.TryGet, _ => names, (c, m) =>
+        {
+            if (c.Operation is IInvocationOperation invocation)
+                handler(c, m, invocation);
+        }, nodeFilter: mayApply is null ? null : (_, node) => mayApply(node));
 
     /// <summary>Invocations whose simple name is in a set that depends on the referenced TorchSharp (its optimizer factories, ...).</summary>
     public static void OnInvocations(AnalysisContext context, Func<TrainingCodeModel, IEnumerable<string>> names, Action<RuleContext, TrainingCodeModel, IInvocationOperation> handler) =>
@@ -85,12 +95,33 @@ internal static class Registration
     /// Invocations and object creations (<c>new T(...)</c> by the type's simple name, and every target-typed
     /// <c>new(...)</c>) of these names; the handler gets the <see cref="IInvocationOperation"/> or <see cref="IObjectCreationOperation"/>.
     /// </summary>
-    public static void OnCallsAndCreations(AnalysisContext context, IEnumerable<string> names, Action<RuleContext, TrainingCodeModel> handler) =>
+    public static void OnCallsAndCreations(AnalysisContext context, IEnumerable<string> names, Action<RuleContext, TrainingCodeModel> handler)
+    {
+        var typeNames = new HashSet<string>(names, StringComparer.Ordinal);
         OnCalls(context, TrainingCodeModel.TryGet, _ => names.Append(TreeIndex.ImplicitCreation), (c, m) =>
         {
             if (c.Operation is IInvocationOperation or IObjectCreationOperation)
                 handler(c, m);
-        });
+        }, nodeFilter: (key, node) => key != TreeIndex.ImplicitCreation || MayCreateOneOf(node, typeNames));
+    }
+
+    /// <summary>
+    /// False when a target-typed <c>new(...)</c> initializes a variable, field or property whose declared type is
+    /// written as a name outside <paramref name="typeNames"/>: most of them (<c>List&lt;T&gt; items = new();</c>) then
+    /// need no binding. Names are compared as written, as the index files <c>new T(...)</c> by the name written.
+    /// </summary>
+    private static bool MayCreateOneOf(SyntaxNode creation, HashSet<string> typeNames)
+    {
+        var declaredType = creation.Parent is EqualsValueClauseSyntax { Parent: var owner } ? owner switch
+        {
+            VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax declaration } => declaration.Type,
+            PropertyDeclarationSyntax property => property.Type,
+            _ => null,
+        } : null;
+        if (declaredType is NullableTypeSyntax nullable)
+            declaredType = nullable.ElementType;
+        return declaredType is null || declaredType.IsVar || CodeIndex.SimpleName(declaredType) is not { } name || typeNames.Contains(name);
+    }
 
     /// <summary>Simple assignments to a member or variable whose simple name satisfies the predicate (<c>fc.weight = ...</c>).</summary>
     public static void OnAssignmentsTo(AnalysisContext context, Func<string, bool> assignedName, Action<RuleContext, TrainingCodeModel> handler) =>
@@ -131,7 +162,7 @@ internal static class Registration
     /// The nodes filed under these keys, grouped by tree, from the compilation-wide index: within a tree, key by key
     /// and in tree order.
     /// </summary>
-    private static Dictionary<SyntaxTree, List<SyntaxNode>> NodesByTree(CodeIndex index, IEnumerable<string> keys)
+    private static Dictionary<SyntaxTree, List<SyntaxNode>> NodesByTree(CodeIndex index, IEnumerable<string> keys, Func<string, SyntaxNode, bool>? nodeFilter)
     {
         var byTree = new Dictionary<SyntaxTree, List<SyntaxNode>>();
         foreach (var key in keys)
@@ -141,7 +172,10 @@ internal static class Registration
                 if (!byTree.TryGetValue(tree, out var nodes))
                     byTree[tree] = nodes = new List<SyntaxNode>(treeNodes.Length);
                 foreach (var node in treeNodes)
-                    nodes.Add(node);
+                {
+                    if (nodeFilter is null || nodeFilter(key, node))
+                        nodes.Add(node);
+                }
             }
         }
 
@@ -152,7 +186,7 @@ internal static class Registration
     /// The index entries of a tree the handler looks at: the given names, or (when <paramref name="namesFor"/> gives
     /// null) every key the predicate accepts.
     /// </summary>
-    private static void OnCalls(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Func<TrainingCodeModel, IEnumerable<string>?> namesFor, Action<RuleContext, TrainingCodeModel> handler, Func<string, bool>? keyFilter = null) =>
+    private static void OnCalls(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Func<TrainingCodeModel, IEnumerable<string>?> namesFor, Action<RuleContext, TrainingCodeModel> handler, Func<string, bool>? keyFilter = null, Func<string, SyntaxNode, bool>? nodeFilter = null) =>
         PerTree(context, modelFor, model =>
         {
             var names = namesFor(model)?.Distinct(StringComparer.Ordinal).ToArray();
@@ -168,7 +202,7 @@ internal static class Registration
                 // Threads of a concurrent analysis may both group (a few look-ups in the merged index); published whole.
                 var byTree = System.Threading.Volatile.Read(ref nodesByTree);
                 if (byTree is null)
-                    System.Threading.Volatile.Write(ref nodesByTree, byTree = NodesByTree(model.Index, names ?? model.Index.Names.Where(keyFilter!)));
+                    System.Threading.Volatile.Write(ref nodesByTree, byTree = NodesByTree(model.Index, names ?? model.Index.Names.Where(keyFilter!), nodeFilter));
                 if (!byTree.TryGetValue(reporter.SemanticModel.SyntaxTree, out var nodes))
                     return;
                 foreach (var node in nodes)

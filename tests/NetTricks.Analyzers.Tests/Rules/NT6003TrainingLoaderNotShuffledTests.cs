@@ -79,6 +79,43 @@ public class NT6003TrainingLoaderNotShuffledTests
         }
         """);
 
+    // Target-typed new(...) is filed under one key for every type; those whose declared type is written as another
+    // name are left out before binding, the others are bound and checked.
+    [Fact]
+    public Task Target_typed_loader_creations_fire_where_the_type_is_declared_or_inferred() => V.AnalyzerAsync(Points + """
+        sealed class Trainer
+        {
+            private readonly Sequential model = Sequential(Linear(4, 1));
+            private readonly DataLoader? batches = {|NT6003:new(new Points(), 16)|};
+            private readonly List<int> seen = new();
+            private Dictionary<string, float> Metrics { get; } = new();
+
+            public void Fit()
+            {
+                var optimizer = torch.optim.Adam(model.parameters());
+                DataLoader local = {|NT6003:new(new Points(), 32)|};
+                TorchSharp.Modules.DataLoader qualified = {|NT6003:new(new Points(), 8)|};
+                List<float> losses = new();
+                Epoch(optimizer, batches!);
+                Epoch(optimizer, local);
+                Epoch(optimizer, qualified);
+                DataLoader assigned;
+                assigned = {|NT6003:new(new Points(), 4)|};
+                Epoch(optimizer, assigned);
+            }
+
+            private void Epoch(torch.optim.Optimizer optimizer, DataLoader loader)
+            {
+                foreach (var batch in loader)
+                {
+                    optimizer.zero_grad();
+                    functional.mse_loss(model.forward(batch["x"]), batch["y"]).backward();
+                    optimizer.step();
+                }
+            }
+        }
+        """);
+
     [Fact]
     public Task Shuffled_ordered_on_purpose_configured_and_evaluation_loaders_do_not_fire() => V.AnalyzerAsync(Points + """
         static class Program

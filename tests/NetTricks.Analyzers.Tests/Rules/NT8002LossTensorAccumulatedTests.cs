@@ -29,6 +29,56 @@ public class NT8002LossTensorAccumulatedTests
         }
         """);
 
+    // Only += and Add(...) under a loop statement, adding something other than a literal, are bound and checked:
+    // loops inside lambdas and local functions count.
+    [Fact]
+    public Task Loss_accumulated_in_loops_of_lambdas_and_local_functions_fires() => V.AnalyzerAsync(Sources.Usings + """
+        static class Program
+        {
+            static void Main()
+            {
+                var model = Sequential(Linear(4, 1));
+                var criterion = MSELoss();
+                Tensor total = zeros(1);
+                var history = new List<Tensor>();
+                Action train = () =>
+                {
+                    var epoch = 0;
+                    while (epoch++ < 10)
+                    {
+                        var loss = criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
+                        loss.backward();
+                        total += {|NT8002:loss|};
+                        total += 1;
+                    }
+                };
+                train();
+                Epochs();
+                for (var epoch = 0; epoch < 10; epoch++)
+                {
+                    Action step = () =>
+                    {
+                        var loss = criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
+                        loss.backward();
+                        total += {|NT8002:loss|};
+                    };
+                    step();
+                }
+
+                void Epochs()
+                {
+                    do
+                    {
+                        var loss = criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
+                        loss.backward();
+                        history.Add({|NT8002:loss|});
+                    }
+                    while (history.Count < 10);
+                }
+            }
+        }
+        """);
+
     [Fact]
     public Task Item_detach_per_iteration_sums_and_backpropagated_sums_do_not_fire() => V.AnalyzerAsync(Sources.Usings + """
         static class Program
