@@ -106,7 +106,8 @@ internal sealed partial class TrainingCodeModel(Compilation compilation, TorchSy
             return known;
         if (!ContainsTree(node.SyntaxTree))
             return null;
-        var operation = GetSemanticModel(node.SyntaxTree).GetOperation(node, cancellationToken);
+        var semanticModel = GetSemanticModel(node.SyntaxTree);
+        var operation = OperationTreeContents.TryFindBuilt(semanticModel, node) ?? semanticModel.GetOperation(node, cancellationToken);
         _operations.TryAdd(node, operation);
         return operation;
     }
