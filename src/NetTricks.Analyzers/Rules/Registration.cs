@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -162,20 +163,18 @@ internal static class Registration
     /// The nodes filed under these keys, grouped by tree, from the compilation-wide index: within a tree, key by key
     /// and in tree order.
     /// </summary>
-    private static Dictionary<SyntaxTree, List<SyntaxNode>> NodesByTree(CodeIndex index, IEnumerable<string> keys, Func<string, SyntaxNode, bool>? nodeFilter)
+    private static Dictionary<SyntaxTree, ImmutableArray<SyntaxNode>> NodesByTree(CodeIndex index, IEnumerable<string> keys, Func<string, SyntaxNode, bool>? nodeFilter)
     {
-        var byTree = new Dictionary<SyntaxTree, List<SyntaxNode>>();
+        var byTree = new Dictionary<SyntaxTree, ImmutableArray<SyntaxNode>>();
         foreach (var key in keys)
         {
             foreach (var (tree, treeNodes) in index.CallsNamedByTree(key))
             {
-                if (!byTree.TryGetValue(tree, out var nodes))
-                    byTree[tree] = nodes = new List<SyntaxNode>(treeNodes.Length);
-                foreach (var node in treeNodes)
-                {
-                    if (nodeFilter is null || nodeFilter(key, node))
-                        nodes.Add(node);
-                }
+                // A tree's own array serves as it is unless a filter drops some of it or another key's nodes join it.
+                var nodes = nodeFilter is null ? treeNodes : treeNodes.RemoveAll(node => !nodeFilter(key, node));
+                if (nodes.IsEmpty)
+                    continue;
+                byTree[tree] = byTree.TryGetValue(tree, out var earlier) ? earlier.AddRange(nodes) : nodes;
             }
         }
 
@@ -196,7 +195,7 @@ internal static class Registration
             // grouped by tree: each tree's action then makes one look-up, not one per name (most names a rule knows
             // occur nowhere in a given compilation), and a key filter is applied once to that index's keys, not to
             // every tree's. Per compilation, so a name the user just typed counts in the next one.
-            Dictionary<SyntaxTree, List<SyntaxNode>>? nodesByTree = null;
+            Dictionary<SyntaxTree, ImmutableArray<SyntaxNode>>? nodesByTree = null;
             return (reporter, model) =>
             {
                 // Threads of a concurrent analysis may both group (a few look-ups in the merged index); published whole.
