@@ -16,7 +16,7 @@ public sealed class MseWithSoftmaxAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, TorchVocabulary.LossCallNames, Analyze);
+        Registration.OnLossCalls(context, Analyze);
     }
 
     private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)

@@ -71,6 +71,15 @@ internal static class Registration
                 handler(c, m, invocation);
         }, nodeFilter: mayApply is null ? null : (_, node) => mayApply(node));
 
+    /// <summary>
+    /// Calls that may be losses: the functional losses by name, and <c>forward</c> / <c>call</c> with at least the
+    /// input and target arguments every loss module's forward takes (a model's forward usually takes one, and most
+    /// forward calls of a program are the model's and its layers': those are not bound for the loss rules).
+    /// </summary>
+    public static void OnLossCalls(AnalysisContext context, Action<RuleContext, TrainingCodeModel, IInvocationOperation> handler) =>
+        OnInvocations(context, TorchVocabulary.LossCallNames, handler, static node =>
+            node is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: < 2 } invocation || !TorchVocabulary.IsForwardName(CodeIndex.SimpleName(invocation.Expression) ?? ""));
+
     /// <summary>Invocations whose simple name is in a set that depends on the referenced TorchSharp (its optimizer factories, ...).</summary>
     public static void OnInvocations(AnalysisContext context, Func<TrainingCodeModel, IEnumerable<string>> names, Action<RuleContext, TrainingCodeModel, IInvocationOperation> handler) =>
         OnCalls(context, TrainingCodeModel.TryGet, names, (c, m) =>
