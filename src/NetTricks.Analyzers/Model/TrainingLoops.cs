@@ -387,6 +387,23 @@ internal sealed partial class TrainingCodeModel
         _ => false,
     };
 
+    /// <summary>
+    /// Syntax only: a loop statement encloses the node in its member, lambdas and local functions crossed, as the
+    /// operation tree's ancestors of the node hold an <see cref="ILoopOperation"/> exactly then. Lets rules about
+    /// calls in loops leave the others out before binding.
+    /// </summary>
+    public static bool IsInLoopStatement(SyntaxNode node)
+    {
+        for (var ancestor = node.Parent; ancestor is not null && ancestor is not MemberDeclarationSyntax; ancestor = ancestor.Parent)
+        {
+            if (ancestor.RawKind is (int)SyntaxKind.ForStatement or (int)SyntaxKind.ForEachStatement or (int)SyntaxKind.ForEachVariableStatement
+                or (int)SyntaxKind.WhileStatement or (int)SyntaxKind.DoStatement)
+                return true;
+        }
+
+        return false;
+    }
+
     /// <summary>A module's forward: loops there unroll time steps, they do not train.</summary>
     public bool IsModuleForward(IMethodSymbol? method) =>
         method is { Name: "forward" } && Symbols.IsModule(method.ContainingType);

@@ -20,7 +20,8 @@ public sealed class FullBatchGradientDescentAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, TorchVocabulary.ForwardNames, Analyze);
+        // Only a call inside a loop can be in a training loop's iteration: the model's and layers' calls elsewhere are not bound.
+        Registration.OnInvocations(context, TorchVocabulary.ForwardNames, Analyze, TrainingCodeModel.IsInLoopStatement);
     }
 
     private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation call)

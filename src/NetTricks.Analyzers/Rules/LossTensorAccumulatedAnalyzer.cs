@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -40,16 +39,7 @@ public sealed class LossTensorAccumulatedAnalyzer : DiagnosticAnalyzer
             InvocationExpressionSyntax { ArgumentList.Arguments: { Count: 1 } arguments } => arguments[0].Expression,
             _ => null,
         };
-        if (added is null || added is LiteralExpressionSyntax)
-            return false;
-        for (var ancestor = node.Parent; ancestor is not null && ancestor is not MemberDeclarationSyntax; ancestor = ancestor.Parent)
-        {
-            if (ancestor.RawKind is (int)SyntaxKind.ForStatement or (int)SyntaxKind.ForEachStatement or (int)SyntaxKind.ForEachVariableStatement
-                or (int)SyntaxKind.WhileStatement or (int)SyntaxKind.DoStatement)
-                return true;
-        }
-
-        return false;
+        return added is not null and not LiteralExpressionSyntax && TrainingCodeModel.IsInLoopStatement(node);
     }
 
     private static void Analyze(RuleContext context, TrainingCodeModel model)
