@@ -62,41 +62,6 @@ public class OperationTreeContentsTests
     }
 
     [Fact]
-    public void A_built_tree_answers_for_its_nodes_the_operations_the_semantic_model_answers()
-    {
-        var sources = RepositoryCode.SourcesWithRuleTestSources();
-        var prefixes = RepositoryCode.PrefixesOf(sources); // code as it is typed
-
-        int answered = 0, roots = 0;
-        foreach (var source in sources.Concat(prefixes))
-        {
-            var tree = CSharpSyntaxTree.ParseText(source);
-            var semanticModel = CSharpCompilation.Create("contents", new[] { tree }, References).GetSemanticModel(tree);
-            var nodes = tree.GetRoot().DescendantNodesAndSelf().ToList();
-
-            // Nothing is answered before a tree is built; then every member's tree is (fields, accessors and top-level code too).
-            Assert.All(nodes, node => Assert.Null(OperationTreeContents.TryFindBuilt(semanticModel, node)));
-            foreach (var node in nodes)
-            {
-                if (semanticModel.GetOperation(node) is { } operation)
-                    OperationTreeContents.Of(operation);
-            }
-
-            foreach (var node in nodes)
-            {
-                if (OperationTreeContents.TryFindBuilt(semanticModel, node) is not { } found)
-                    continue;
-                Assert.Same(semanticModel.GetOperation(node), found);
-                answered++;
-                if (found.Parent is null)
-                    roots++;
-            }
-        }
-
-        Assert.True(answered > 15_000 && roots > 3_000, $"{answered} nodes answered, {roots} of them roots");
-    }
-
-    [Fact]
     public void A_subtree_that_is_neither_a_loop_body_nor_a_local_function_is_walked()
     {
         var tree = CSharpSyntaxTree.ParseText("class C { int f(int x) => x; void M() { if (f(1) > 0) { f(2); f(3); } f(4); } }");

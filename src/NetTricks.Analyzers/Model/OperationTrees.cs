@@ -3,7 +3,6 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace NetTricks.Analyzers.Model;
@@ -41,61 +40,6 @@ internal sealed class OperationTreeContents
         while (root.Parent is not null)
             root = root.Parent;
         return ByRoot.GetValue(root, Build);
-    }
-
-    // The trees built so far, per semantic model (one per compilation and tree) and by their root's syntax: binding a
-    // node whose tree is built already is then a look-up here instead of Roslyn's member-model search.
-    private static readonly ConditionalWeakTable<SemanticModel, System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, OperationTreeContents>> BuiltByModel = new();
-
-    private Dictionary<SyntaxNode, IOperation>? _bySyntax;
-
-    /// <summary>
-    /// The operation of a node, when the tree holding it was built (from an operation of that semantic model) and the
-    /// node is the syntax of the tree's root or of an explicit operation the walk keeps (invocations, loops,
-    /// assignments); else null, and the semantic model has to be asked. Roslyn's <c>GetOperation</c> answers the same
-    /// instances: it maps a node to the explicit operation of that syntax in the member's one operation tree.
-    /// </summary>
-    public static IOperation? TryFindBuilt(SemanticModel semanticModel, SyntaxNode node)
-    {
-        if (!BuiltByModel.TryGetValue(semanticModel, out var built))
-            return null;
-        for (var ancestor = node; ancestor is not null; ancestor = ancestor.Parent)
-        {
-            if (MayBeRootSyntax((SyntaxKind)ancestor.RawKind) && built.TryGetValue(ancestor, out var contents))
-                return contents.OperationOf(node);
-        }
-
-        return null;
-    }
-
-    // The syntax of the roots of member operation trees: bodies of methods, constructors, operators and accessors,
-    // expression bodies, initializers of fields, properties and parameters, and top-level code.
-    private static bool MayBeRootSyntax(SyntaxKind kind) => kind is SyntaxKind.MethodDeclaration or SyntaxKind.ConstructorDeclaration
-        or SyntaxKind.DestructorDeclaration or SyntaxKind.OperatorDeclaration or SyntaxKind.ConversionOperatorDeclaration
-        or SyntaxKind.GetAccessorDeclaration or SyntaxKind.SetAccessorDeclaration or SyntaxKind.InitAccessorDeclaration
-        or SyntaxKind.AddAccessorDeclaration or SyntaxKind.RemoveAccessorDeclaration or SyntaxKind.ArrowExpressionClause
-        or SyntaxKind.EqualsValueClause or SyntaxKind.CompilationUnit;
-
-    private IOperation? OperationOf(SyntaxNode node)
-    {
-        if (ReferenceEquals(node, _root.Syntax))
-            return _root;
-        var bySyntax = Volatile.Read(ref _bySyntax);
-        if (bySyntax is null)
-        {
-            bySyntax = new Dictionary<SyntaxNode, IOperation>(_kept.Count);
-            foreach (var operation in _kept)
-            {
-                // As Roslyn maps them: implicit operations have no syntax of their own, and the outermost explicit one wins.
-                if (!operation.IsImplicit && operation.Kind is OperationKind.Invocation or OperationKind.Loop or OperationKind.SimpleAssignment or OperationKind.CompoundAssignment
-                    && !bySyntax.ContainsKey(operation.Syntax))
-                    bySyntax.Add(operation.Syntax, operation);
-            }
-
-            bySyntax = Interlocked.CompareExchange(ref _bySyntax, bySyntax, null) ?? bySyntax;
-        }
-
-        return bySyntax.TryGetValue(node, out var found) ? found : null;
     }
 
     /// <summary>
@@ -254,10 +198,7 @@ internal sealed class OperationTreeContents
         }
 
         s_stack = stack; // every frame was cleared as it was popped: the array holds nothing of this tree
-        var contents = new OperationTreeContents(root, kept, subtrees);
-        if (root.SemanticModel is { } semanticModel)
-            BuiltByModel.GetValue(semanticModel, static _ => new System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, OperationTreeContents>()).TryAdd(root.Syntax, contents);
-        return contents;
+        return new OperationTreeContents(root, kept, subtrees);
     }
 
     // The walk's stack, kept per thread for the next tree (1,868 trees per analysis of the benchmark corpus).

@@ -106,8 +106,7 @@ internal sealed partial class TrainingCodeModel(Compilation compilation, TorchSy
             return known;
         if (!ContainsTree(node.SyntaxTree))
             return null;
-        var semanticModel = GetSemanticModel(node.SyntaxTree);
-        var operation = OperationTreeContents.TryFindBuilt(semanticModel, node) ?? semanticModel.GetOperation(node, cancellationToken);
+        var operation = GetSemanticModel(node.SyntaxTree).GetOperation(node, cancellationToken);
         _operations.TryAdd(node, operation);
         return operation;
     }
