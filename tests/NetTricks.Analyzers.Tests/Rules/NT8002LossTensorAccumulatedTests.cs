@@ -8,8 +8,8 @@ namespace NetTricks.Analyzers.Tests.Rules;
 
 public class NT8002LossTensorAccumulatedTests
 {
-    [Fact]
-    public Task Loss_summed_or_stored_across_iterations_fires() => V.AnalyzerAsync(Sources.Usings + """
+    /// <summary>A program whose Main declares a model, a criterion and two accumulators, then runs the statements.</summary>
+    private static string MainWithAccumulators(string statements) => Sources.Usings + """
         static class Program
         {
             static void Main()
@@ -18,66 +18,63 @@ public class NT8002LossTensorAccumulatedTests
                 var criterion = MSELoss();
                 Tensor total = zeros(1);
                 var history = new List<Tensor>();
-                for (var epoch = 0; epoch < 10; epoch++)
-                {
-                    var loss = criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
-                    loss.backward();
-                    total += {|NT8002:loss|};
-                    history.Add({|NT8002:loss|});
-                }
+
+        """ + statements + """
+
             }
         }
-        """);
+        """;
+
+    [Fact]
+    public Task Loss_summed_or_stored_across_iterations_fires() => V.AnalyzerAsync(MainWithAccumulators("""
+        for (var epoch = 0; epoch < 10; epoch++)
+        {
+            var loss = criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
+            loss.backward();
+            total += {|NT8002:loss|};
+            history.Add({|NT8002:loss|});
+        }
+        """));
 
     // Only += and Add(...) under a loop statement, adding something other than a literal, are bound and checked:
     // loops inside lambdas and local functions count.
     [Fact]
-    public Task Loss_accumulated_in_loops_of_lambdas_and_local_functions_fires() => V.AnalyzerAsync(Sources.Usings + """
-        static class Program
+    public Task Loss_accumulated_in_loops_of_lambdas_and_local_functions_fires() => V.AnalyzerAsync(MainWithAccumulators("""
+        Action train = () =>
         {
-            static void Main()
+            var epoch = 0;
+            while (epoch++ < 10)
             {
-                var model = Sequential(Linear(4, 1));
-                var criterion = MSELoss();
-                Tensor total = zeros(1);
-                var history = new List<Tensor>();
-                Action train = () =>
-                {
-                    var epoch = 0;
-                    while (epoch++ < 10)
-                    {
-                        var loss = criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
-                        loss.backward();
-                        total += {|NT8002:loss|};
-                        total += 1;
-                    }
-                };
-                train();
-                Epochs();
-                for (var epoch = 0; epoch < 10; epoch++)
-                {
-                    Action step = () =>
-                    {
-                        var loss = criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
-                        loss.backward();
-                        total += {|NT8002:loss|};
-                    };
-                    step();
-                }
-
-                void Epochs()
-                {
-                    do
-                    {
-                        var loss = criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
-                        loss.backward();
-                        history.Add({|NT8002:loss|});
-                    }
-                    while (history.Count < 10);
-                }
+                var loss = criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
+                loss.backward();
+                total += {|NT8002:loss|};
+                total += 1;
             }
+        };
+        train();
+        Epochs();
+        for (var epoch = 0; epoch < 10; epoch++)
+        {
+            Action step = () =>
+            {
+                var loss = criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
+                loss.backward();
+                total += {|NT8002:loss|};
+            };
+            step();
         }
-        """);
+
+        void Epochs()
+        {
+            do
+            {
+                var loss = criterion.forward(model.forward(randn(8, 4)), randn(8, 1));
+                loss.backward();
+                history.Add({|NT8002:loss|});
+            }
+            while (history.Count < 10);
+        }
+        """));
 
     [Fact]
     public Task Item_detach_per_iteration_sums_and_backpropagated_sums_do_not_fire() => V.AnalyzerAsync(Sources.Usings + """
