@@ -65,11 +65,7 @@ internal static class Registration
     /// <paramref name="mayApply"/> are left out before binding.
     /// </summary>
     public static void OnInvocations(AnalysisContext context, IEnumerable<string> names, Action<RuleContext, TrainingCodeModel, IInvocationOperation> handler, Func<SyntaxNode, bool>? mayApply = null) =>
-        OnCalls(context, TrainingCodeModel.TryGet, _ => names, (c, m) =>
-        {
-            if (c.Operation is IInvocationOperation invocation)
-                handler(c, m, invocation);
-        }, nodeFilter: mayApply is null ? null : (_, node) => mayApply(node));
+        OnInvocations(context, _ => names, handler, mayApply);
 
     /// <summary>
     /// Calls that may be losses: the functional losses by name, and <c>forward</c> / <c>call</c> with at least the
@@ -81,12 +77,12 @@ internal static class Registration
             node is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: < 2 } invocation || !TorchVocabulary.IsForwardName(CodeIndex.SimpleName(invocation.Expression) ?? ""));
 
     /// <summary>Invocations whose simple name is in a set that depends on the referenced TorchSharp (its optimizer factories, ...).</summary>
-    public static void OnInvocations(AnalysisContext context, Func<TrainingCodeModel, IEnumerable<string>> names, Action<RuleContext, TrainingCodeModel, IInvocationOperation> handler) =>
+    public static void OnInvocations(AnalysisContext context, Func<TrainingCodeModel, IEnumerable<string>> names, Action<RuleContext, TrainingCodeModel, IInvocationOperation> handler, Func<SyntaxNode, bool>? mayApply = null) =>
         OnCalls(context, TrainingCodeModel.TryGet, names, (c, m) =>
         {
             if (c.Operation is IInvocationOperation invocation)
                 handler(c, m, invocation);
-        });
+        }, nodeFilter: mayApply is null ? null : (_, node) => mayApply(node));
 
     /// <summary>
     /// Invocations of these names in compilations that reference TorchSharp or ML.NET (<c>Microsoft.ML.MLContext</c>):
