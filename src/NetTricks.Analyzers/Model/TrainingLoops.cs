@@ -338,9 +338,7 @@ internal sealed partial class TrainingCodeModel
 
         // Every position strictly inside one function (outside its lambdas and local functions) has the same enclosing
         // symbol: ask once per function. All top-level statements are in the one entry point: one question per file.
-        var function = operation.Syntax.Parent;
-        while (function is not null && !IsFunctionLike(function))
-            function = function.Parent;
+        var function = InnermostFunction(operation.Syntax);
         if (function is null)
             return semanticModel.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken) as IMethodSymbol;
         var key = function is GlobalStatementSyntax { Parent: { } unit } ? unit : function;
@@ -369,6 +367,15 @@ internal sealed partial class TrainingCodeModel
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, IMethodSymbol?> _enclosingMethods = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1.5));
+
+    /// <summary>The innermost function-like node above a node (see <see cref="IsFunctionLike"/>), or null.</summary>
+    private static SyntaxNode? InnermostFunction(SyntaxNode node)
+    {
+        var function = node.Parent;
+        while (function is not null && !IsFunctionLike(function))
+            function = function.Parent;
+        return function;
+    }
 
     // A local's initializer is not a function of its own (the method around it is); a field's, a property's or a
     // parameter's default value is.
@@ -423,9 +430,7 @@ internal sealed partial class TrainingCodeModel
     /// </summary>
     private static bool MayBeInMethodNamedForward(SyntaxNode node)
     {
-        var function = node.Parent;
-        while (function is not null && !IsFunctionLike(function))
-            function = function.Parent;
+        var function = InnermostFunction(node);
         if (function is { RawKind: (int)SyntaxKind.ArrowExpressionClause, Parent: { } owner })
             function = owner;
         return function switch
