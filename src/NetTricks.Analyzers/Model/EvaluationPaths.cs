@@ -142,13 +142,25 @@ internal sealed partial class TrainingCodeModel
         return (names.ToImmutable(), roots.ToImmutable());
     }
 
-    /// <summary>The locals and fields a module value comes from, following parameters to their call sites (a few hops).</summary>
-    public ImmutableHashSet<ISymbol> RootSymbols(IOperation value, CancellationToken cancellationToken, int depth = 0)
+    private static readonly ImmutableHashSet<ISymbol> NoRoots = ImmutableHashSet.Create<ISymbol>(SymbolEqualityComparer.Default);
+
+    // Per module value: NT5006 asks it of the receivers of trained model calls, the evaluated models of every
+    // evaluation's receiver, and NT6002 of both again.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IOperation, ImmutableHashSet<ISymbol>> _rootSymbols = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 0.5));
+
+    /// <summary>
+    /// The variables (locals, fields, parameters) a module value comes from, following parameters to their call sites
+    /// (a few hops); empty for a value that is no variable. Memoised per value.
+    /// </summary>
+    public ImmutableHashSet<ISymbol> RootSymbols(IOperation? value, CancellationToken cancellationToken) =>
+        value is null ? NoRoots : _rootSymbols.GetOrCompute(value, (Model: this, CancellationToken: cancellationToken), static (v, s) => s.Model.RootSymbols(v, s.CancellationToken, 0));
+
+    private ImmutableHashSet<ISymbol> RootSymbols(IOperation value, CancellationToken cancellationToken, int depth)
     {
         var symbol = ReferencedSymbol(value);
         if (symbol is null)
-            return ImmutableHashSet<ISymbol>.Empty;
-        var roots = ImmutableHashSet.Create<ISymbol>(SymbolEqualityComparer.Default, symbol);
+            return NoRoots;
+        var roots = NoRoots.Add(symbol);
         if (symbol is not IParameterSymbol || depth >= 3)
             return roots;
         foreach (var definition in Definitions(value, cancellationToken))
@@ -292,17 +304,41 @@ internal sealed partial class TrainingCodeModel
     /// <summary>The names of the method and local functions around a node (or that it declares), innermost first.</summary>
     private static ImmutableArray<string> EnclosingMethodNames(SyntaxNode node)
     {
-        var names = ImmutableArray.CreateBuilder<string>();
-        foreach (var ancestor in node.AncestorsAndSelf())
+        // By kind (an int), not by type tests, and up to the method or constructor only (no function encloses one):
+        // asked of every call of the names followed to a fixed point. Most nodes have one such name.
+        string? innermost = null;
+        ImmutableArray<string>.Builder? names = null;
+        for (var ancestor = node; ancestor is not null; ancestor = ancestor.Parent)
         {
-            if (ancestor is LocalFunctionStatementSyntax local)
-                names.Add(local.Identifier.ValueText);
-            else if (ancestor is MethodDeclarationSyntax method)
-                names.Add(method.Identifier.ValueText);
-            else if (ancestor is ConstructorDeclarationSyntax constructor)
-                names.Add(constructor.Identifier.ValueText); // constructions are indexed by the type's name
+            string name;
+            switch ((SyntaxKind)ancestor.RawKind)
+            {
+                case SyntaxKind.LocalFunctionStatement:
+                    name = ((LocalFunctionStatementSyntax)ancestor).Identifier.ValueText;
+                    break;
+                case SyntaxKind.MethodDeclaration:
+                    name = ((MethodDeclarationSyntax)ancestor).Identifier.ValueText;
+                    break;
+                case SyntaxKind.ConstructorDeclaration:
+                    name = ((ConstructorDeclarationSyntax)ancestor).Identifier.ValueText; // constructions are indexed by the type's name
+                    break;
+                default:
+                    continue;
+            }
+
+            if (innermost is null)
+                innermost = name;
+            else
+                (names ??= ImmutableArray.CreateBuilder<string>()).Add(name);
+            if (ancestor.RawKind != (int)SyntaxKind.LocalFunctionStatement)
+                break;
         }
 
+        if (innermost is null)
+            return ImmutableArray<string>.Empty;
+        if (names is null)
+            return ImmutableArray.Create(innermost);
+        names.Insert(0, innermost);
         return names.ToImmutable();
     }
 

@@ -867,8 +867,8 @@ internal sealed partial class TrainingCodeModel
 
         if (trained.Count == 0)
             return sites.ToImmutable();
-        var evaluationRoots = evaluations.Select(e => ModuleRoots(ReceiverOf(e), cancellationToken, 0)).ToList();
-        var trainedRoots = trained.Select(c => ModuleRoots(ReceiverOf(c), cancellationToken, 0)).ToList();
+        var evaluationRoots = evaluations.Select(e => RootSymbols(ReceiverOf(e), cancellationToken)).ToList();
+        var trainedRoots = trained.Select(c => RootSymbols(ReceiverOf(c), cancellationToken)).ToList();
 
         // Which training calls and evaluations read each variable: grouping by shared variables without comparing every pair.
         var trainedByRoot = ByRoot(trainedRoots);
@@ -963,21 +963,6 @@ internal sealed partial class TrainingCodeModel
 
     private static IOperation? FirstArgument(IInvocationOperation call) =>
         call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
-
-    /// <summary>The variables a module value comes from, following parameters to their call sites (a few hops).</summary>
-    private ImmutableHashSet<ISymbol> ModuleRoots(IOperation? value, CancellationToken cancellationToken, int depth)
-    {
-        if (value is null || ReferencedSymbol(value) is not { } symbol)
-            return ImmutableHashSet.Create<ISymbol>(SymbolEqualityComparer.Default);
-        var roots = ImmutableHashSet.Create<ISymbol>(SymbolEqualityComparer.Default, symbol);
-        if (symbol is IParameterSymbol && depth < 3)
-        {
-            foreach (var definition in Definitions(value, cancellationToken))
-                roots = roots.Union(ModuleRoots(definition, cancellationToken, depth + 1));
-        }
-
-        return roots;
-    }
 
     /// <summary>
     /// Every variable a training input is read from: through locals, parameters (their call sites), tensor methods

@@ -148,17 +148,10 @@ internal sealed partial class TrainingCodeModel
 
     public bool IsSourceMethod(IMethodSymbol method)
     {
-        if (method.IsAbstract || method.IsExtern)
-            return false;
-        // A loop, not All(lambda): asked of most calls value flow meets, and the lambda would capture this per call.
-        var references = method.DeclaringSyntaxReferences;
-        foreach (var reference in references)
-        {
-            if (!ContainsTree(reference.SyntaxTree))
-                return false;
-        }
-
-        return references.Length > 0;
+        // Asked of most calls value flow meets. A method of this compilation's assembly is declared in its trees (a
+        // project reference's source methods belong to another assembly), so its syntax references need no look-up.
+        return !method.IsAbstract && !method.IsExtern && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, Compilation.Assembly) &&
+            method.DeclaringSyntaxReferences.Length > 0;
     }
 
     private static bool IsAutoProperty(IPropertySymbol property) =>
