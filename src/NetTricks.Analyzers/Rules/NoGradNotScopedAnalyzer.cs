@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using NetTricks.Analyzers.Model;
@@ -20,7 +21,8 @@ public sealed class NoGradNotScopedAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, new[] { "no_grad", "inference_mode", "enable_grad", "set_grad_enabled" }, Analyze);
+        // Only a guard called as a statement of its own is reported: the usual `using (no_grad())` is not bound.
+        Registration.OnInvocations(context, new[] { "no_grad", "inference_mode", "enable_grad", "set_grad_enabled" }, Analyze, static node => node.Parent is ExpressionStatementSyntax);
     }
 
     private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)

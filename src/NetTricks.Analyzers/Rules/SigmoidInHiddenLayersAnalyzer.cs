@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using NetTricks.Analyzers.Model;
@@ -21,7 +22,9 @@ public sealed class SigmoidInHiddenLayersAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, TorchVocabulary.ForwardNames.Append("Sequential"), Analyze);
+        // A forward call is only looked at in a module's forward: the others are left out before binding.
+        Registration.OnInvocations(context, TorchVocabulary.ForwardNames.Append("Sequential"), Analyze, static (model, call, cancellationToken) =>
+            call is not InvocationExpressionSyntax invocation || !TorchVocabulary.IsForwardName(CodeIndex.SimpleName(invocation.Expression) ?? "") || model.IsInModuleForward(call, cancellationToken));
     }
 
     private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)

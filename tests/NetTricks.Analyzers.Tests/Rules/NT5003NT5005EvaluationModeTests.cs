@@ -32,6 +32,18 @@ public class NT5003NT5005EvaluationModeTests
         """);
 
     [Fact]
+    public Task A_method_named_forward_outside_a_module_can_be_an_evaluation_path() => V.AnalyzerAsync(Sources.Usings + Classifier, Sources.Usings + """
+        sealed class Runner
+        {
+            public Tensor forward(Classifier model, Tensor x)
+            {
+                using var guard = torch.no_grad();
+                return {|NT5003:model.forward(x)|};
+            }
+        }
+        """);
+
+    [Fact]
     public Task Methods_named_like_evaluation_that_run_backward_directly_or_through_helpers_are_not_evaluation_paths() => V.AnalyzerAsync(Sources.Usings + Classifier, Sources.Usings + """
         static class Adaptation
         {

@@ -32,6 +32,26 @@ public class NT8004NoGradNotScopedTests
         """);
 
     [Fact]
+    public Task Discarded_guards_outside_a_block_fire() => V.AnalyzerAsync(Sources.Usings + Training + """
+        static class Program
+        {
+            static void Evaluate(Sequential model, bool frozen)
+            {
+                if (frozen)
+                    {|NT8004:torch.no_grad()|};
+                switch (frozen)
+                {
+                    case true:
+                        {|NT8004:torch.inference_mode()|};
+                        break;
+                }
+
+                model.forward(randn(8, 4));
+            }
+        }
+        """);
+
+    [Fact]
     public Task Scoped_guards_and_inference_only_programs_do_not_fire() => V.AnalyzerAsync(Sources.Usings + """
         static class Program
         {
