@@ -208,13 +208,6 @@ internal sealed partial class TrainingCodeModel
     private bool MayBeOnEvaluationPath(SyntaxNode call) =>
         FunctionMayEvaluate(call) || IsInGradGuardScope(call);
 
-    /// <summary>
-    /// Before binding a call, and never false for a call <see cref="IsOnEvaluationPath"/> accepts: its syntax may be on
-    /// an evaluation path (<see cref="MayBeOnEvaluationPath"/>), and the method around it is not a module's forward.
-    /// </summary>
-    public bool MayBeOnEvaluationPathBeforeBinding(SyntaxNode call, CancellationToken cancellationToken) =>
-        MayBeOnEvaluationPath(call) && !IsInModuleForward(call, cancellationToken);
-
     // Per innermost function around a call (method, local function, constructor): the part of MayBeOnEvaluationPath
     // that depends on the function alone, shared by all the calls in it.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, bool> _functionsMayEvaluate = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1));

@@ -331,26 +331,24 @@ internal sealed partial class TrainingCodeModel
         }
     }
 
-    public IMethodSymbol? EnclosingMethod(IOperation operation, CancellationToken cancellationToken) =>
-        operation.SemanticModel is { } semanticModel ? EnclosingMethod(operation.Syntax, semanticModel, cancellationToken) : null;
-
-    /// <summary>As <see cref="EnclosingMethod(IOperation, CancellationToken)"/>, from a node of the semantic model's tree (no binding).</summary>
-    public IMethodSymbol? EnclosingMethod(SyntaxNode node, SemanticModel semanticModel, CancellationToken cancellationToken)
+    public IMethodSymbol? EnclosingMethod(IOperation operation, CancellationToken cancellationToken)
     {
+        if (operation.SemanticModel is not { } semanticModel)
+            return null;
 
         // Every position strictly inside one function (outside its lambdas and local functions) has the same enclosing
         // symbol: ask once per function. All top-level statements are in the one entry point: one question per file.
-        var function = InnermostFunction(node);
+        var function = InnermostFunction(operation.Syntax);
         if (function is null)
-            return semanticModel.GetEnclosingSymbol(node.SpanStart, cancellationToken) as IMethodSymbol;
+            return semanticModel.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken) as IMethodSymbol;
         var key = function is GlobalStatementSyntax { Parent: { } unit } ? unit : function;
         if (_enclosingMethods.TryGetValue(key, out var known))
             return known;
         // In the body of a method, local function or accessor, that function is the enclosing symbol: its declared
         // symbol is a look-up, where GetEnclosingSymbol builds the binders for the position.
-        var method = DeclarationWithBody(function, node) is { } declaration
+        var method = DeclarationWithBody(function, operation.Syntax) is { } declaration
             ? semanticModel.GetDeclaredSymbol(declaration, cancellationToken) as IMethodSymbol
-            : semanticModel.GetEnclosingSymbol(node.SpanStart, cancellationToken) as IMethodSymbol;
+            : semanticModel.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken) as IMethodSymbol;
         return _enclosingMethods.GetOrAdd(key, method);
     }
 
@@ -424,10 +422,6 @@ internal sealed partial class TrainingCodeModel
     /// </summary>
     public bool IsInModuleForward(IOperation operation, CancellationToken cancellationToken) =>
         MayBeInMethodNamedForward(operation.Syntax) && EnclosingMethod(operation, cancellationToken) is { } method && IsModuleForward(method);
-
-    /// <summary>As <see cref="IsInModuleForward(IOperation, CancellationToken)"/>, from the syntax of the operation (no binding).</summary>
-    public bool IsInModuleForward(SyntaxNode node, CancellationToken cancellationToken) =>
-        MayBeInMethodNamedForward(node) && ContainsTree(node.SyntaxTree) && EnclosingMethod(node, GetSemanticModel(node.SyntaxTree), cancellationToken) is { } method && IsModuleForward(method);
 
     /// <summary>
     /// False when the innermost function around the node (as <see cref="EnclosingMethod"/> finds it) cannot be a

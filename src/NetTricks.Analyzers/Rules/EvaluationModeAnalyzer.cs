@@ -21,7 +21,7 @@ public sealed class EvaluationModeAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
-        Registration.OnInvocations(context, TorchVocabulary.ForwardNames, Analyze, static (model, call, cancellationToken) => model.MayBeOnEvaluationPathBeforeBinding(call, cancellationToken));
+        Registration.OnInvocations(context, TorchVocabulary.ForwardNames, Analyze);
     }
 
     private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation call)

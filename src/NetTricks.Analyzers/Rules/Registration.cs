@@ -68,18 +68,6 @@ internal static class Registration
         OnInvocations(context, _ => names, handler, mayApply);
 
     /// <summary>
-    /// Invocations whose method has one of these simple names, in TorchSharp compilations; those for which
-    /// <paramref name="mayApply"/> is false are left out before binding. For checks that need the model (a symbol look-up
-    /// per function, a compilation-wide fact), asked in the callback of the candidate's tree.
-    /// </summary>
-    public static void OnInvocations(AnalysisContext context, IEnumerable<string> names, Action<RuleContext, TrainingCodeModel, IInvocationOperation> handler, Func<TrainingCodeModel, SyntaxNode, System.Threading.CancellationToken, bool> mayApply) =>
-        OnCalls(context, TrainingCodeModel.TryGet, _ => names, (c, m) =>
-        {
-            if (c.Operation is IInvocationOperation invocation)
-                handler(c, m, invocation);
-        }, beforeBinding: mayApply);
-
-    /// <summary>
     /// Calls that may be losses: the functional losses by name, and <c>forward</c> / <c>call</c> with at least the
     /// input and target arguments every loss module's forward takes (a model's forward usually takes one, and most
     /// forward calls of a program are the model's and its layers': those are not bound for the loss rules).
@@ -202,7 +190,7 @@ internal static class Registration
     /// The index entries of a tree the handler looks at: the given names, or (when <paramref name="namesFor"/> gives
     /// null) every key the predicate accepts.
     /// </summary>
-    private static void OnCalls(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Func<TrainingCodeModel, IEnumerable<string>?> namesFor, Action<RuleContext, TrainingCodeModel> handler, Func<string, bool>? keyFilter = null, Func<string, SyntaxNode, bool>? nodeFilter = null, Func<TrainingCodeModel, SyntaxNode, System.Threading.CancellationToken, bool>? beforeBinding = null) =>
+    private static void OnCalls(AnalysisContext context, Func<Compilation, TrainingCodeModel?> modelFor, Func<TrainingCodeModel, IEnumerable<string>?> namesFor, Action<RuleContext, TrainingCodeModel> handler, Func<string, bool>? keyFilter = null, Func<string, SyntaxNode, bool>? nodeFilter = null) =>
         PerTree(context, modelFor, model =>
         {
             var names = namesFor(model)?.Distinct(StringComparer.Ordinal).ToArray();
@@ -227,8 +215,6 @@ internal static class Registration
                     if (reporter.FilterSpan is { } span && !span.IntersectsWith(node.Span))
                         continue;
                     reporter.CancellationToken.ThrowIfCancellationRequested();
-                    if (beforeBinding is not null && !beforeBinding(model, node, reporter.CancellationToken))
-                        continue;
                     if (model.GetOperation(node, reporter.CancellationToken) is { } operation)
                         handler(new RuleContext(operation, reporter), model);
                 }

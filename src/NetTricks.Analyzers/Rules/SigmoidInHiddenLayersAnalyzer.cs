@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using NetTricks.Analyzers.Model;
@@ -22,9 +21,7 @@ public sealed class SigmoidInHiddenLayersAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
-        // A forward call is only looked at in a module's forward: the others are left out before binding.
-        Registration.OnInvocations(context, TorchVocabulary.ForwardNames.Append("Sequential"), Analyze, static (model, call, cancellationToken) =>
-            call is not InvocationExpressionSyntax invocation || !TorchVocabulary.IsForwardName(CodeIndex.SimpleName(invocation.Expression) ?? "") || model.IsInModuleForward(call, cancellationToken));
+        Registration.OnInvocations(context, TorchVocabulary.ForwardNames.Append("Sequential"), Analyze);
     }
 
     private static void Analyze(RuleContext context, TrainingCodeModel model, IInvocationOperation invocation)
