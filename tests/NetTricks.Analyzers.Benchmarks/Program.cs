@@ -56,6 +56,12 @@ if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_WITHOUT") is { Length: >
     netTricks = netTricks.Where(a => !without.Split(',').Contains(a.GetType().Name)).ToImmutableArray();
 if (Environment.GetEnvironmentVariable("NETTRICKS_BENCH_EMPTY") == "1")
     netTricks = netTricks.Select(_ => (DiagnosticAnalyzer)new EmptyTreeAnalyzer()).ToImmutableArray();
+// NETTRICKS_BENCH_BUILD_DEFAULT=1: the profiling, A/B and allocation modes run only what a default `dotnet build` runs.
+var buildDefaultOnly = Environment.GetEnvironmentVariable("NETTRICKS_BENCH_BUILD_DEFAULT") == "1";
+if (buildDefaultOnly)
+    netTricks = RunByDefaultInBuild(netTricks);
+// The analyzers a default `dotnet build` runs (the `build ratio` column): see RunByDefaultInBuild.
+var netTricksInBuild = RunByDefaultInBuild(netTricks);
 
 // The baseline every run includes: one empty IOperation action. Any SDK project already runs IOperation-based analyzers
 // (the default CA rules), so the driver builds the IOperation trees whether or not NetTricks is installed. The NetTricks
@@ -144,7 +150,7 @@ if (!string.IsNullOrEmpty(abPath))
     // A/B in one process: another build of NetTricks.Analyzers.dll (loaded on its own, sharing Roslyn) against this one,
     // alternating run by run so that a drift in machine load hits both alike; reports the paired medians in thread CPU.
     var other = new System.Runtime.Loader.AssemblyLoadContext("A").LoadFromAssemblyPath(Path.GetFullPath(abPath));
-    var variants = new[] { ("A (" + abPath + ")", AnalyzersOf(other)), ("B (this build)", netTricks) };
+    var variants = new[] { ("A (" + abPath + ")", buildDefaultOnly ? RunByDefaultInBuild(AnalyzersOf(other)) : AnalyzersOf(other)), ("B (this build)", netTricks) };
     foreach (var corpus in corpora)
     {
         var cpu = new[] { new List<double>(), new List<double>() };
@@ -249,21 +255,22 @@ if (profileRuns > 0)
 }
 
 Console.WriteLine($"NetTricks analyzer cost: {netTricks.Length} analyzers, {repetitions} repetitions after {WarmUps}-{MaxWarmUps} warm-ups, until one runs with the JIT quiet (< {QuietJitMethods} methods compiled) (medians), .NET {Environment.Version}, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC" +
-    (concurrent ? "; concurrent build and analysis as csc runs them, compiler ms in process CPU time" : "; compile and analysis on one thread"));
-Console.WriteLine($"{"corpus",-18} {"files",6} {"lines",8} {"compiler ms",12} {"NetTricks ms",13} {"ratio",8} {"CPU ratio",10} {"vs emit",8} {"diagnostics",12} {"wall +ms",9} {"wall +%",8} {"alloc MB",9}");
+    (concurrent ? "; concurrent build and analysis as csc runs them, compiler ms in process CPU time" : "; compile and analysis on one thread") +
+    $"; build ratio: the {netTricksInBuild.Length} analyzers with a Warning rule, all a default dotnet build runs");
+Console.WriteLine($"{"corpus",-18} {"files",6} {"lines",8} {"compiler ms",12} {"NetTricks ms",13} {"ratio",8} {"CPU ratio",10} {"vs emit",8} {"diagnostics",12} {"wall +ms",9} {"wall +%",8} {"alloc MB",9} {"build ratio",12}");
 var results = new List<(Corpus Corpus, Result Result)>();
 foreach (var corpus in corpora)
 {
     var result = Measure(corpus);
     results.Add((corpus, result));
-    Console.WriteLine($"{corpus.Name,-18} {corpus.Files.Count,6} {corpus.Lines,8:N0} {result.CompilerMs,12:F0} {result.AnalyzerMs,13:F0} {result.Ratio,8:P2} {result.CpuRatio,10:P2} {result.EmitRatio,8:P2} {result.Diagnostics,12} {result.WallMs,9:F0} {result.WallRatio,8:P2} {result.AllocatedMB,9:F1}");
+    Console.WriteLine($"{corpus.Name,-18} {corpus.Files.Count,6} {corpus.Lines,8:N0} {result.CompilerMs,12:F0} {result.AnalyzerMs,13:F0} {result.Ratio,8:P2} {result.CpuRatio,10:P2} {result.EmitRatio,8:P2} {result.Diagnostics,12} {result.WallMs,9:F0} {result.WallRatio,8:P2} {result.AllocatedMB,9:F1} {result.BuildRatio,12:P2}");
     if (detail)
     {
         foreach (var (name, ms) in result.TopAnalyzers)
             Console.WriteLine($"    {name,-50} {ms,8:F0} ms");
         Console.WriteLine("    diagnostics: " + string.Join(", ", result.DiagnosticIds.Select(p => $"{p.Key} {p.Value}")));
-        Console.WriteLine($"    after {result.WarmUps} warm-ups, per repetition (ratio, CPU ratio, wall +ms, alloc +MB, GC pause +ms, collections with vs without NetTricks, methods JIT-compiled): " + string.Join("; ",
-            result.Samples.Select(s => $"{s.AnalyzerMs / s.CompilerMs:P1}, {s.CpuRatio:P1}, {s.WallMs:F0}, {s.Allocated / (1024.0 * 1024):F1}, {s.GcPauseMs:F0}, {s.Collections}, {s.JitMethods}")));
+        Console.WriteLine($"    after {result.WarmUps} warm-ups, per repetition (ratio, CPU ratio, wall +ms, alloc +MB, GC pause +ms, collections with vs without NetTricks, methods JIT-compiled, build ratio): " + string.Join("; ",
+            result.Samples.Select(s => $"{s.AnalyzerMs / s.CompilerMs:P1}, {s.CpuRatio:P1}, {s.WallMs:F0}, {s.Allocated / (1024.0 * 1024):F1}, {s.GcPauseMs:F0}, {s.Collections}, {s.JitMethods}, {s.BuildAnalyzerMs / s.CompilerMs:P1}")));
     }
 }
 
@@ -273,8 +280,9 @@ if (split is not null && joined is not null)
     Console.WriteLine($"cross-file cost (training - training-one-file): {split.AnalyzerMs - joined.AnalyzerMs:F0} ms = {(split.AnalyzerMs - joined.AnalyzerMs) / split.CompilerMs:P1} of compile time");
 foreach (var (corpus, result) in results.Where(r => r.Corpus.Target is not null))
 {
-    var met = result.Ratio <= corpus.Target ? "met" : "NOT met";
-    Console.WriteLine($"{corpus.Title}: {result.Ratio:P2} of compile time (target <= {corpus.Target:P1}): {met}; in {ThreadCpu.Kind} {result.CpuRatio:P2}; wall-clock added {result.WallRatio:P2}, {result.AllocatedMB:F1} MB allocated");
+    static string Met(double ratio, double? target) => ratio <= target ? "met" : "NOT met";
+    Console.WriteLine($"{corpus.Title}: {result.Ratio:P2} of compile time with every rule (target <= {corpus.Target:P1}): {Met(result.Ratio, corpus.Target)}; in {ThreadCpu.Kind} {result.CpuRatio:P2}; wall-clock added {result.WallRatio:P2}, {result.AllocatedMB:F1} MB allocated; " +
+        $"as a default dotnet build runs it ({netTricksInBuild.Length} of {netTricks.Length} analyzers) {result.BuildRatio:P2}: {Met(result.BuildRatio, corpus.Target)}");
 }
 
 return 0;
@@ -338,6 +346,9 @@ Result Measure(Corpus corpus)
             : Swap(Analyze(Parse(corpus), corpus.References, baselineOnly), Analyze(Parse(corpus), corpus.References, plainWithBaseline));
         var measured = netTricks.Select(a => new MeasuredAnalyzer(a)).ToImmutableArray();
         Analyze(Parse(corpus), corpus.References, measured.CastArray<DiagnosticAnalyzer>().Add(baseline));
+        // A fourth run, with what a default `dotnet build` runs: the same telemetry, over the same compile time.
+        var inBuild = Analyze(Parse(corpus), corpus.References, netTricksInBuild.Add(baseline));
+        var buildAnalyzerMs = netTricksInBuild.Sum(a => inBuild.Telemetry[a].ExecutionTime.TotalMilliseconds);
         if (nt.Diagnostics.FirstOrDefault(d => d.Id == "AD0001") is { } crash)
             throw new InvalidOperationException("analyzer exception: " + crash);
         var analyzerMs = netTricks.Sum(a => nt.Telemetry[a].ExecutionTime.TotalMilliseconds);
@@ -345,9 +356,9 @@ Result Measure(Corpus corpus)
             nt.Diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()), nt.Run.Ms - bl.Run.Ms, nt.Run.Allocated - bl.Run.Allocated,
             nt.Run.GcPauseMs - bl.Run.GcPauseMs, $"gen0 {nt.Run.Gen0} vs {bl.Run.Gen0}, gen2 {nt.Run.Gen2} vs {bl.Run.Gen2}",
             netTricks.Select(a => (a.GetType().Name, nt.Telemetry[a].ExecutionTime.TotalMilliseconds)).OrderByDescending(p => p.Item2).ToList(),
-            System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods, (System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds);
+            System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods, (System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds, buildAnalyzerMs);
         if (detail)
-            Console.Error.WriteLine($"  {corpus.Name} repetition {r}{(warmUps < 0 ? " (warm-up)" : "")}: ratio {last.AnalyzerMs / last.CompilerMs:P1}, CPU ratio {last.CpuRatio:P1}, compile {last.CompilerMs:F0} ms, NetTricks {last.AnalyzerMs:F0} ms, JIT {last.JitMethods} methods, {last.JitMs:F0} ms");
+            Console.Error.WriteLine($"  {corpus.Name} repetition {r}{(warmUps < 0 ? " (warm-up)" : "")}: ratio {last.AnalyzerMs / last.CompilerMs:P1}, CPU ratio {last.CpuRatio:P1}, build ratio {last.BuildAnalyzerMs / last.CompilerMs:P1}, compile {last.CompilerMs:F0} ms, NetTricks {last.AnalyzerMs:F0} ms, JIT {last.JitMethods} methods, {last.JitMs:F0} ms");
         if (warmUps >= 0)
             samples.Add(last);
         else if (r + 1 >= WarmUps && (last.JitMethods < QuietJitMethods || r + 1 >= MaxWarmUps))
@@ -369,7 +380,8 @@ Result Measure(Corpus corpus)
         Median(samples.Select(s => (double)s.Allocated)) / (1024 * 1024),
         last.TopAnalyzers,
         samples,
-        warmUps);
+        warmUps,
+        Median(samples.Select(s => s.BuildAnalyzerMs / s.CompilerMs)));
 }
 
 (ImmutableArray<Diagnostic> Diagnostics, IReadOnlyDictionary<DiagnosticAnalyzer, AnalyzerTelemetryInfo> Telemetry, (double Ms, long Allocated, double GcPauseMs, int Gen0, int Gen2) Run) Analyze(
@@ -390,6 +402,14 @@ Result Measure(Corpus corpus)
     var telemetry = analyzers.ToDictionary(a => a, a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).Result);
     return (diagnostics, telemetry, run);
 }
+
+// csc does not run an analyzer whose every rule is Info or Hidden, since a build prints neither, unless it writes an error
+// log (SARIF, /errorlog) or .editorconfig raises one of those rules (CommonCompiler's severity filter; seen with
+// ReportAnalyzer on samples/FlawedTraining: the Info-only analyzers run only with -p:ErrorLog or when raised). With no
+// .editorconfig or error log, as here, that leaves the analyzers with a rule enabled by default at Warning or above.
+static ImmutableArray<DiagnosticAnalyzer> RunByDefaultInBuild(ImmutableArray<DiagnosticAnalyzer> analyzers) => analyzers
+    .Where(a => a.SupportedDiagnostics.Any(d => d.IsEnabledByDefault && d.DefaultSeverity >= DiagnosticSeverity.Warning))
+    .ToImmutableArray();
 
 static ImmutableArray<DiagnosticAnalyzer> AnalyzersOf(System.Reflection.Assembly assembly) => assembly.GetTypes()
     .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract)
@@ -441,6 +461,6 @@ internal sealed record Corpus(string Name, string Title, List<(string Path, stri
     public int Lines { get; } = Files.Sum(f => SourceFile.Lines(f.Text));
 }
 
-internal sealed record Sample(double CompilerMs, double EmitMs, double AnalyzerMs, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, long Allocated, double GcPauseMs, string Collections, List<(string Name, double Ms)> TopAnalyzers, long JitMethods, double JitMs);
+internal sealed record Sample(double CompilerMs, double EmitMs, double AnalyzerMs, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, long Allocated, double GcPauseMs, string Collections, List<(string Name, double Ms)> TopAnalyzers, long JitMethods, double JitMs, double BuildAnalyzerMs);
 
-internal sealed record Result(double CompilerMs, double AnalyzerMs, double Ratio, double EmitRatio, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, double WallRatio, double AllocatedMB, List<(string Name, double Ms)> TopAnalyzers, List<Sample> Samples, int WarmUps);
+internal sealed record Result(double CompilerMs, double AnalyzerMs, double Ratio, double EmitRatio, double CpuRatio, int Diagnostics, Dictionary<string, int> DiagnosticIds, double WallMs, double WallRatio, double AllocatedMB, List<(string Name, double Ms)> TopAnalyzers, List<Sample> Samples, int WarmUps, double BuildRatio);
