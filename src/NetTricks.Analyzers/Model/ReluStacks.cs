@@ -48,6 +48,27 @@ internal sealed partial class TrainingCodeModel
             }
         }
 
+        // What settles the answer as null without resolving a sub-module, checked over every call first: a null
+        // answer is the same whichever call gives it, so only a forward that can still have a sequence pays for
+        // resolving its sub-modules (most are ruled out by a custom sub-module, a helper or another activation).
+        foreach (var invocation in invocations)
+        {
+            if (Classify(invocation) == StepEventKind.ModelCall)
+            {
+                if (ReceiverOf(invocation) is not { } receiver || receiver.Type is INamedTypeSymbol receiverType && IsUserModuleType(receiverType))
+                    return null;
+            }
+            else if (Symbols.IsTorchSharpType(invocation.TargetMethod.ContainingType))
+            {
+                if (rulesOut is not null && FunctionalLayerName(invocation.TargetMethod) is { } name && rulesOut(name))
+                    return null;
+            }
+            else if (IsSourceMethod(invocation.TargetMethod))
+            {
+                return null;
+            }
+        }
+
         var sequence = ImmutableArray.CreateBuilder<string>();
         var spliced = ImmutableArray.CreateBuilder<ImmutableArray<string>>();
         bool Add(string name)
@@ -79,11 +100,7 @@ internal sealed partial class TrainingCodeModel
             }
             else if (Symbols.IsTorchSharpType(method.ContainingType))
             {
-                var name = TorchVocabulary.ActivationFamilies.TryGetValue(method.Name, out var family) ? family
-                    : method.Name is "softmax" or "log_softmax" ? (method.Name == "softmax" ? "Softmax" : "LogSoftmax")
-                    : TorchVocabulary.RegularizingFunctions.Contains(method.Name) && !method.Name.Contains("dropout") ? "LayerNorm"
-                    : null;
-                if (name is not null && !Add(name))
+                if (FunctionalLayerName(method) is { } name && !Add(name))
                     return null;
             }
             else if (IsSourceMethod(method))
@@ -95,6 +112,13 @@ internal sealed partial class TrainingCodeModel
         sequentials = spliced.ToImmutable();
         return sequence.ToImmutable();
     }
+
+    /// <summary>The name a functional TorchSharp call adds to a layer sequence: its activation family, Softmax/LogSoftmax, LayerNorm for a functional norm.</summary>
+    private static string? FunctionalLayerName(IMethodSymbol method) =>
+        TorchVocabulary.ActivationFamilies.TryGetValue(method.Name, out var family) ? family
+        : method.Name is "softmax" or "log_softmax" ? (method.Name == "softmax" ? "Softmax" : "LogSoftmax")
+        : TorchVocabulary.RegularizingFunctions.Contains(method.Name) && !method.Name.Contains("dropout") ? "LayerNorm"
+        : null;
 
     /// <summary>
     /// Calls in the order they run: by where they end, an outer call (which ends with or after its arguments) after the

@@ -72,26 +72,65 @@ internal sealed partial class TrainingCodeModel(Compilation compilation, TorchSy
     private readonly ConcurrentDictionary<SyntaxTree, ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)>> _derivedClassesFirstDeclared = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 1.25));
 
     /// <summary>
-    /// The classes and record classes declared with a base type whose first declaration is in the tree, with that
-    /// declaration: several rules look at each module or autograd function class once, and binding the declarations
-    /// once serves them all. A class declared without a base list derives from object, so it is left out before binding.
+    /// The classes and record classes that derive from another class and whose first declaration is in the tree, with that
+    /// declaration: several rules look at each module or autograd function class once, and finding the classes once
+    /// serves them all. A declaration without a base list (and not partial) derives from object: skipped by its syntax.
     /// </summary>
     public ImmutableArray<(SyntaxNode Declaration, INamedTypeSymbol Type)> DerivedClassesFirstDeclaredIn(SemanticModel semanticModel, CancellationToken cancellationToken) =>
-        _derivedClassesFirstDeclared.GetOrCompute(semanticModel.SyntaxTree, (SemanticModel: semanticModel, CancellationToken: cancellationToken), static (tree, s) =>
+        _derivedClassesFirstDeclared.GetOrCompute(semanticModel.SyntaxTree, (Model: this, CancellationToken: cancellationToken), static (tree, s) =>
         {
             var types = ImmutableArray.CreateBuilder<(SyntaxNode, INamedTypeSymbol)>();
+            var firstDeclared = s.Model.TypesByFirstDeclaration(s.CancellationToken);
             foreach (var node in TreeIndex.For(tree).CallsNamed(TreeIndex.TypeDeclaration))
             {
                 // Every part of a partial class says partial, and another part may hold the base list.
                 if (node is not (ClassDeclarationSyntax or RecordDeclarationSyntax) || node is TypeDeclarationSyntax { BaseList: null } declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
                     continue;
                 // A partial type spans several declarations: it belongs to the tree of its first one.
-                if (s.SemanticModel.GetDeclaredSymbol(node, s.CancellationToken) is INamedTypeSymbol type &&
-                    type.DeclaringSyntaxReferences.FirstOrDefault() is { } first && first.SyntaxTree == node.SyntaxTree && first.Span == node.Span)
+                if (firstDeclared.TryGetValue((tree, node.Span), out var type))
                     types.Add((node, type));
             }
 
             return types.ToImmutable();
+        });
+
+    private readonly Fact<System.Collections.Generic.Dictionary<(SyntaxTree Tree, Microsoft.CodeAnalysis.Text.TextSpan Span), INamedTypeSymbol>> _typesByFirstDeclaration = new();
+
+    /// <summary>
+    /// Every class of the compilation's own assembly that derives from another class, by the tree and span of its first
+    /// declaration, read once from the declared symbols: the compiler has built them all before analysis, while <c>GetDeclaredSymbol</c> looks each
+    /// declaration up through its containers (about 2 % of NetTricks' time for the class rules' declarations).
+    /// </summary>
+    private System.Collections.Generic.Dictionary<(SyntaxTree Tree, Microsoft.CodeAnalysis.Text.TextSpan Span), INamedTypeSymbol> TypesByFirstDeclaration(CancellationToken cancellationToken) =>
+        _typesByFirstDeclaration.Get((Model: this, CancellationToken: cancellationToken), static s =>
+        {
+            var types = new System.Collections.Generic.Dictionary<(SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan), INamedTypeSymbol>();
+            var containers = new System.Collections.Generic.Stack<INamespaceOrTypeSymbol>();
+            containers.Push(s.Model.Compilation.Assembly.GlobalNamespace);
+            while (containers.Count > 0)
+            {
+                s.CancellationToken.ThrowIfCancellationRequested();
+                var container = containers.Pop();
+                if (container is INamespaceSymbol @namespace)
+                {
+                    foreach (var nested in @namespace.GetNamespaceMembers())
+                        containers.Push(nested);
+                }
+
+                foreach (var type in container.GetTypeMembers())
+                {
+                    containers.Push(type);
+                    // The class rules look at modules and autograd functions: a class that derives from object is
+                    // neither, nor is a struct or interface.
+                    if (type.TypeKind != TypeKind.Class || type.BaseType is null or { SpecialType: SpecialType.System_Object })
+                        continue;
+                    var declarations = type.DeclaringSyntaxReferences;
+                    if (declarations.Length > 0)
+                        types[(declarations[0].SyntaxTree, declarations[0].Span)] = type;
+                }
+            }
+
+            return types;
         });
 
     private readonly ConcurrentDictionary<SyntaxNode, IOperation?> _operations = new(Memo.Concurrency, Memo.Presized(compilation, perTree: 10));

@@ -60,6 +60,36 @@ public class NT8003SubmodulesNotRegisteredTests
         """);
 
     [Fact]
+    public Task Module_classes_nested_in_classes_and_namespaces_and_generic_ones_are_all_looked_at() => V.AnalyzerAsync(Sources.Usings + """
+        namespace Outer.Inner
+        {
+            static class Models
+            {
+                public sealed class Nested : Module<Tensor, Tensor>
+                {
+                    private readonly List<Linear> {|NT8003:layers = new()|};
+                    public Nested() : base("nested") { layers.Add(Linear(8, 8)); RegisterComponents(); }
+                    public override Tensor forward(Tensor x) => layers[0].forward(x);
+
+                    public sealed class Deeper : Module<Tensor, Tensor>
+                    {
+                        private readonly Linear[] {|NT8003:heads = { Linear(8, 1) }|};
+                        public Deeper() : base("deeper") => RegisterComponents();
+                        public override Tensor forward(Tensor x) => heads[0].forward(x);
+                    }
+                }
+            }
+
+            sealed class Generic<T> : Module<Tensor, Tensor>
+            {
+                private readonly List<Linear> {|NT8003:layers = new()|};
+                public Generic() : base("generic") { layers.Add(Linear(8, 8)); RegisterComponents(); }
+                public override Tensor forward(Tensor x) => layers[0].forward(x);
+            }
+        }
+        """);
+
+    [Fact]
     public Task Fix_uses_ModuleList() => F.FixAsync(Sources.Usings + """
         sealed class Deep : Module<Tensor, Tensor>
         {
