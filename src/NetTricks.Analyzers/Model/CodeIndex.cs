@@ -179,7 +179,7 @@ internal sealed class TreeIndex
         // DescendantNodes: no iterator or predicate delegate per node, and no recursion, whose depth would follow the
         // code's nesting. The most frequent kinds push only the children that can hold a key, read through their
         // typed properties: their tokens and names are never enumerated (see PushChildren).
-        var walk = new NodeStack(s_stack ?? new SyntaxNode[64]);
+        var walk = new NodeStack(s_stack ?? new Slot[64]);
         s_stack = null;
         walk.Push(tree.GetRoot());
         while (walk.Count > 0)
@@ -209,7 +209,7 @@ internal sealed class TreeIndex
     }
 
     [System.ThreadStatic]
-    private static SyntaxNode[]? s_stack;
+    private static Slot[]? s_stack;
 
     /// <summary>
     /// The keys a node is filed under (none, one, or two for <c>+=</c>): the simple name an invocation or object
@@ -262,10 +262,7 @@ internal sealed class TreeIndex
             case SyntaxKind.InvocationExpression:
                 var invocation = (InvocationExpressionSyntax)node;
                 PushArguments(invocation.ArgumentList.Arguments, ref walk);
-                walk.Push(Receiver(invocation.Expression));
-                return;
-            case SyntaxKind.SimpleMemberAccessExpression or SyntaxKind.PointerMemberAccessExpression:
-                walk.Push(Receiver(node));
+                walk.Push(invocation.Expression); // a member access is pushed as its receiver
                 return;
             case SyntaxKind.ArgumentList:
                 PushArguments(((ArgumentListSyntax)node).Arguments, ref walk);
@@ -340,16 +337,80 @@ internal sealed class TreeIndex
                 walk.Push(assignment.Right);
                 walk.Push(assignment.Left);
                 return;
-            default:
-                foreach (var child in node.ChildNodesAndTokens().Reverse())
+            case SyntaxKind.InterpolatedStringExpression:
+                var contents = ((InterpolatedStringExpressionSyntax)node).Contents;
+                for (var i = contents.Count - 1; i >= 0; i--)
                 {
-                    if (child.AsNode() is { } childNode)
-                        walk.Push(childNode);
+                    if (contents[i] is InterpolationSyntax interpolation)
+                    {
+                        walk.Push(interpolation.AlignmentClause?.Value); // the format clause holds no key
+                        walk.Push(interpolation.Expression);
+                    }
                 }
 
                 return;
+            case SyntaxKind.AccessorList:
+                var accessors = ((AccessorListSyntax)node).Accessors;
+                for (var i = accessors.Count - 1; i >= 0; i--)
+                {
+                    walk.Push(accessors[i].ExpressionBody); // an auto-accessor (get;) has neither
+                    walk.Push(accessors[i].Body);
+                }
+
+                return;
+            case SyntaxKind.ConstructorDeclaration:
+                var constructor = (ConstructorDeclarationSyntax)node;
+                walk.Push(constructor.ExpressionBody);
+                walk.Push(constructor.Body);
+                if (constructor.Initializer is { } constructorInitializer)
+                    PushArguments(constructorInitializer.ArgumentList.Arguments, ref walk);
+                return;
+            case SyntaxKind.IfStatement:
+                var ifStatement = (IfStatementSyntax)node;
+                walk.Push(ifStatement.Else?.Statement);
+                walk.Push(ifStatement.Statement);
+                walk.Push(ifStatement.Condition);
+                return;
+            case SyntaxKind.ParenthesizedExpression:
+                walk.Push(((ParenthesizedExpressionSyntax)node).Expression);
+                return;
+            case SyntaxKind.PostIncrementExpression or SyntaxKind.PostDecrementExpression:
+                walk.Push(((PostfixUnaryExpressionSyntax)node).Operand);
+                return;
+            case SyntaxKind.TupleExpression:
+                PushArguments(((TupleExpressionSyntax)node).Arguments, ref walk);
+                return;
+            case SyntaxKind.ConditionalExpression:
+                var conditional = (ConditionalExpressionSyntax)node;
+                walk.Push(conditional.WhenFalse);
+                walk.Push(conditional.WhenTrue);
+                walk.Push(conditional.Condition);
+                return;
+            default:
+                PushChildNodes(node, ref walk);
+                return;
         }
     }
+
+    // The children of any other kind, in order: read forward (ChildSyntaxList's reversed enumeration finds each
+    // child from the first one) into a buffer kept per thread, then pushed last first.
+    private static void PushChildNodes(SyntaxNode node, ref NodeStack walk)
+    {
+        var buffer = s_children ??= new List<SyntaxNode>();
+        var first = buffer.Count; // a nested call (none today) would append after this one's children
+        foreach (var child in node.ChildNodesAndTokens())
+        {
+            if (child.AsNode() is { } childNode)
+                buffer.Add(childNode);
+        }
+
+        for (var i = buffer.Count - 1; i >= first; i--)
+            walk.Push(buffer[i]);
+        buffer.RemoveRange(first, buffer.Count - first);
+    }
+
+    [System.ThreadStatic]
+    private static List<SyntaxNode>? s_children;
 
     // Not generic: a generic method over reference types runs shared code that looks its type up at run time.
     private static void PushAll(SyntaxList<StatementSyntax> statements, ref NodeStack walk)
@@ -422,9 +483,9 @@ internal sealed class TreeIndex
     /// <summary>The walk's stack: an array that grows, kept per thread between files.</summary>
     private struct NodeStack
     {
-        private SyntaxNode[] _items;
+        private Slot[] _items;
 
-        public NodeStack(SyntaxNode[] items)
+        public NodeStack(Slot[] items)
         {
             _items = items;
             Count = 0;
@@ -432,26 +493,46 @@ internal sealed class TreeIndex
 
         public int Count { get; private set; }
 
-        /// <summary>Pushes a node unless it is absent, not walked, or can hold no key (<see cref="HoldsNoKey"/>).</summary>
+        /// <summary>
+        /// Pushes a node unless it is absent, not walked, or can hold no key (<see cref="HoldsNoKey"/>). A member access
+        /// (<c>a.b.c</c>) is replaced by what it starts from (<c>a</c>), all its walk would push.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Push(SyntaxNode? node)
         {
-            if (node is null || HoldsNoKey((SyntaxKind)node.RawKind))
+            if (node is null)
+                return;
+            var kind = (SyntaxKind)node.RawKind;
+            if (kind is SyntaxKind.SimpleMemberAccessExpression or SyntaxKind.PointerMemberAccessExpression)
+            {
+                node = Receiver(node);
+                kind = (SyntaxKind)node.RawKind;
+            }
+
+            if (HoldsNoKey(kind))
                 return;
             if (Count == _items.Length)
                 System.Array.Resize(ref _items, Count * 2);
-            _items[Count++] = node;
+            _items[Count++].Node = node;
         }
 
         /// <summary>Pops a node and clears its slot: the array kept for the next file holds no node of this one.</summary>
         public SyntaxNode Pop()
         {
-            var node = _items[--Count];
-            _items[Count] = null!;
+            ref var slot = ref _items[--Count];
+            var node = slot.Node;
+            slot.Node = null!;
             return node;
         }
 
-        public SyntaxNode[] Release() => _items;
+        public Slot[] Release() => _items;
+    }
+
+    // A node in a struct: storing it into the stack's array needs no check of the array's element type, which storing
+    // a derived node into a SyntaxNode[] does on every push.
+    private struct Slot
+    {
+        public SyntaxNode Node;
     }
 
     // What is not walked by design (IsNotWalked), and what can hold no key: names (a generic name's type arguments are
